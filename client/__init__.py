@@ -1,1 +1,1 @@
-
+"""Bundled clients: the bot library (tests, load runs) and the terminal client."""

@@ -1,0 +1,187 @@
+"""Build and run the whole server in one process and one reactor."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autobahn.twisted.resource import WebSocketResource
+from twisted.internet import defer
+from twisted.internet.interfaces import IListeningPort
+from twisted.logger import Logger
+from twisted.web.resource import Resource
+from twisted.web.server import Site
+
+from server import accounts, operator_tokens
+from server.config import Config
+from server.db import migrate
+from server.db.engine import make_engine
+from server.db.pool import Database
+from server.handlers import Dispatcher, Limits
+from server.hub import Hub
+from server.notices import NoticeService
+from server.operator_api import OperatorApi
+from server.passwords import ScryptParams
+from server.protocol.schemas import MessageValidator
+from server.ws import CLOSE_GOING_AWAY, PlayerFactory
+
+log = Logger(namespace="croupier.app")
+
+BOOTSTRAP_TOKEN_FILE = "operator-token"
+
+
+@dataclass
+class Listening:
+    ws: IListeningPort
+    api: IListeningPort
+
+
+def prepare_data_dir(config: Config) -> Path:
+    data_dir = config.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(data_dir, 0o700)
+    return data_dir
+
+
+def raise_file_limit() -> int:
+    """Each player is a socket: lift the soft descriptor limit to the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+class CroupierApp:
+    def __init__(self, config: Config, reactor: Any) -> None:
+        self.config = config
+        self.reactor = reactor
+        self.data_dir = prepare_data_dir(config)
+        engine = make_engine(config.database_url())
+        migrate.upgrade(engine)
+        self.db = Database(engine, reactor, config.get("db.pool_threads"))
+        with engine.begin() as connection:
+            stale = accounts.close_all_sessions(connection, "server restart")
+        if stale:
+            log.info("closed {count} sessions left open by the previous process", count=stale)
+        self.bootstrap_token()
+        self.hub = Hub()
+        self.notices = NoticeService(self.db, self.hub, config.get("notices.max_pending_per_player"))
+        limits = Limits(
+            max_frame_bytes=config.get("ws.max_frame_bytes"),
+            rate_per_second=config.get("ws.rate_per_second"),
+            rate_burst=config.get("ws.rate_burst"),
+        )
+        self.dispatcher = Dispatcher(
+            self.db,
+            self.hub,
+            self.notices,
+            ScryptParams(config.get("accounts.scrypt_n"), config.get("accounts.scrypt_r"), config.get("accounts.scrypt_p")),
+            config.get("accounts.max_sessions_per_player"),
+            limits,
+        )
+        self.validator = MessageValidator()
+        self.api = OperatorApi(self.db, self.hub, self.notices)
+        self.listening: Listening | None = None
+        self.factory: PlayerFactory | None = None
+
+    def bootstrap_token(self) -> None:
+        """First start: an operator token so the newcomer can use the API at once."""
+        with self.db.engine.begin() as connection:
+            if operator_tokens.token_count(connection):
+                return
+            token = operator_tokens.create_token(connection, "bootstrap-operator", "operator")
+        path = self.data_dir / BOOTSTRAP_TOKEN_FILE
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(token + "\n")
+        log.info("created the first operator token in {path}", path=str(path))
+
+    def start(self) -> Listening:
+        config = self.config
+        self.db.start()
+        ws_host, ws_port, ws_path = config.get("ws.host"), config.get("ws.port"), config.get("ws.path")
+        self.factory = PlayerFactory(
+            hub=self.hub,
+            dispatcher=self.dispatcher,
+            validator=self.validator,
+            trusted_proxies=config.trusted_proxies(),
+            max_frame_bytes=config.get("ws.max_frame_bytes"),
+            rate_per_second=config.get("ws.rate_per_second"),
+            rate_burst=config.get("ws.rate_burst"),
+            strikes_before_close=config.get("ws.rate_strikes_before_close"),
+            clock=self.reactor.seconds,
+        )
+        root = Resource()
+        root.putChild(ws_path.strip("/").encode(), WebSocketResource(self.factory))
+        ws_site = Site(root)
+        ws_site.noisy = False
+        api_site = Site(self.api)
+        api_site.noisy = False
+        ws_port_obj = self.reactor.listenTCP(ws_port, ws_site, backlog=1024, interface=ws_host)
+        api_port_obj = self.reactor.listenTCP(config.get("api.port"), api_site, interface=config.get("api.host"))
+        self.listening = Listening(ws_port_obj, api_port_obj)
+        self.reactor.addSystemEventTrigger("before", "shutdown", self.stop)
+        ready = {
+            "ws": f"ws://{ws_host}:{ws_port_obj.getHost().port}{ws_path}",
+            "api": f"http://{config.get('api.host')}:{api_port_obj.getHost().port}",
+            "data_dir": str(self.data_dir.resolve()),
+            "pid": os.getpid(),
+        }
+        (self.data_dir / "ready.json").write_text(json.dumps(ready) + "\n")
+        print("CROUPIER READY " + json.dumps(ready), flush=True)
+        log.info("serving players on {ws} and operators on {api}", ws=ready["ws"], api=ready["api"])
+        return self.listening
+
+    @defer.inlineCallbacks
+    def stop(self) -> Any:
+        """SIGTERM: refuse new work, let in-flight messages finish, close, then stop the DB."""
+        log.info("stopping: no new connections or messages")
+        assert self.factory is not None and self.listening is not None
+        self.factory.closing = True
+        yield defer.DeferredList([defer.maybeDeferred(p.stopListening) for p in (self.listening.ws, self.listening.api)])
+        grace = self.config.get("server.shutdown_grace_seconds")
+        yield self._settle(grace)
+        for connection in list(self.hub.connections):
+            connection.sendClose(CLOSE_GOING_AWAY, "server shutting down")  # type: ignore[attr-defined]
+        yield self._settle(grace)
+        self.db.stop()
+        log.info("stopped cleanly")
+
+    @defer.inlineCallbacks
+    def _settle(self, grace: float) -> Any:
+        assert self.factory is not None
+        deadline = self.reactor.seconds() + grace
+        while self.reactor.seconds() < deadline:
+            work = self.factory.pending_work()
+            if not work:
+                return
+            timeout = defer.Deferred()
+            call = self.reactor.callLater(max(0.0, deadline - self.reactor.seconds()), timeout.callback, None)
+            yield defer.DeferredList([timeout, defer.DeferredList(work, consumeErrors=True)], fireOnOneCallback=True)
+            if call.active():
+                call.cancel()
+        log.warn("shutdown grace period over with work still in flight")
+
+
+def serve(config: Config) -> int:
+    from twisted.internet import reactor
+
+    from server.logs import start_logging
+
+    data_dir = prepare_data_dir(config)
+    start_logging(data_dir, config.get("log.file"), config.get("log.level"))
+    raise_file_limit()
+    try:
+        app = CroupierApp(config, reactor)
+        app.start()
+    except Exception as exc:
+        log.failure("start-up failed")
+        print(f"croupier: start-up failed: {exc}", file=sys.stderr)
+        return 1
+    reactor.run()  # type: ignore[attr-defined]
+    return 0

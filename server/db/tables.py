@@ -1,0 +1,97 @@
+"""The server's own tables (players, sessions, notices, operator access).
+
+Money and game tables arrive with their issues, each with an Alembic revision. Table
+definitions are SQLAlchemy Core: the server talks in explicit statements inside explicit
+transactions, which is what a ledger and an audit trail want.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from server.db.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# IDJoueur is string-64 in the annex and must never change: an opaque id, not the login.
+players = Table(
+    "players",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("login", String(64), nullable=False, unique=True),
+    Column("pseudo", String(64), nullable=False, unique=True),
+    Column("password_hash", String(256), nullable=False),
+    Column("status", String(16), nullable=False, server_default="open"),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# A login session; its id is the traces' IDSession (never shown to the player).
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("player_id", String(64), ForeignKey("players.id"), nullable=False, index=True),
+    Column("ip", String(45), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("ended_at", UTCDateTime(), nullable=True),
+    Column("end_reason", String(32), nullable=True),
+)
+
+# Platform-initiated messages the player must acknowledge; the frontal hangs traces on acks.
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("player_id", String(64), ForeignKey("players.id"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", Text(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("acked_at", UTCDateTime(), nullable=True),
+    Column("ack_session_id", String(64), nullable=True),
+    Column("ack_ip", String(45), nullable=True),
+)
+Index("ix_notices_pending", notices.c.player_id, notices.c.acked_at)
+
+operator_tokens = Table(
+    "operator_tokens",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    # SHA-256 of the bearer token: a leaked database does not leak working tokens.
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("path", String(512), nullable=False),
+    Column("body", Text(), nullable=False),
+    Column("status", Integer(), nullable=False),
+    Column("remote", String(45), nullable=False),
+)

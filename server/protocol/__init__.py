@@ -1,0 +1,1 @@
+"""The player protocol: message schemas, error codes, rate limiting, client addresses."""

@@ -1,0 +1,50 @@
+"""The documented list of error codes a player client may receive.
+
+Every error reaches the client as ``{"type": "error", "code": CODE, "message": TEXT,
+"id": ID}`` where ``id`` echoes the request's id when it could be read (else ``null``).
+``docs/protocol.md`` is generated from this table; keep the descriptions client-facing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_CODES: dict[str, str] = {
+    "bad_json": "The frame is not a UTF-8 JSON object.",
+    "binary_frame": "Binary frames are not part of the protocol; send JSON text.",
+    "frame_too_large": "The message exceeds the server's size limit; it was not processed.",
+    "rate_limited": "Too many messages; this one was dropped. Repeated floods close the connection.",
+    "unknown_type": "The message's type is not one the server knows.",
+    "missing_field": "A mandatory field is absent.",
+    "unknown_field": "A field that this message type does not have.",
+    "wrong_type": "A field has the wrong JSON type.",
+    "invalid_value": "A field has the right type but a value outside its rules (length, pattern, range).",
+    "hello_required": "The first message of a connection must be hello.",
+    "unsupported_version": "The server does not speak the protocol version the client asked for.",
+    "not_authenticated": "This message needs a logged-in session.",
+    "already_authenticated": "This connection already has a session; log out first.",
+    "login_taken": "That login is already registered.",
+    "pseudo_taken": "That pseudo is already in use.",
+    "bad_credentials": "Unknown login or wrong password.",
+    "account_refused": "The account may not log in (closed, excluded or banned).",
+    "too_many_sessions": "The player already has the maximum number of open sessions.",
+    "unknown_notice": "No pending notice with that id for this player.",
+    "notices_pending": "Acknowledge the pending notices before doing anything else.",
+    "busy": "The server is saturated; retry shortly. Nothing was changed.",
+    "shutting_down": "The server is stopping; nothing was changed.",
+    "internal_error": "The server failed; nothing was changed. The incident is logged.",
+}
+
+
+class ProtocolError(Exception):
+    """A refusal the client is told about; the request changed nothing."""
+
+    def __init__(self, code: str, message: str) -> None:
+        if code not in ERROR_CODES:
+            raise ValueError(f"undocumented error code {code!r}")
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def to_message(self, request_id: Any) -> dict[str, Any]:
+        return {"type": "error", "code": self.code, "message": self.message, "id": request_id}
