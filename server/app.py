@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
+import signal
 import resource
 import sys
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from typing import Any
 
 from autobahn.twisted.resource import WebSocketResource
 from twisted.internet import defer
+from twisted.internet.task import deferLater
 from twisted.internet.interfaces import IListeningPort
 from twisted.logger import Logger
 from twisted.web.resource import Resource
@@ -21,6 +24,7 @@ from server import accounts, operator_tokens
 from server.config import Config
 from server.db import migrate
 from server.db.engine import make_engine
+from server.db.guard import ReactorThreadGuard
 from server.db.pool import Database
 from server.handlers import Dispatcher, Limits
 from server.hub import Hub
@@ -88,6 +92,8 @@ class CroupierApp:
         self.api = OperatorApi(self.db, self.hub, self.notices)
         self.listening: Listening | None = None
         self.factory: PlayerFactory | None = None
+        self.guard = ReactorThreadGuard()
+        self.api.guard = self.guard
 
     def bootstrap_token(self) -> None:
         """First start: an operator token so the newcomer can use the API at once."""
@@ -103,6 +109,7 @@ class CroupierApp:
 
     def start(self) -> Listening:
         config = self.config
+        self.guard.arm(self.db.engine)
         self.db.start()
         ws_host, ws_port, ws_path = config.get("ws.host"), config.get("ws.port"), config.get("ws.path")
         self.factory = PlayerFactory(
@@ -137,20 +144,35 @@ class CroupierApp:
         log.info("serving players on {ws} and operators on {api}", ws=ready["ws"], api=ready["api"])
         return self.listening
 
-    @defer.inlineCallbacks
-    def stop(self) -> Any:
+    def stop(self) -> "defer.Deferred[None]":
         """SIGTERM: refuse new work, let in-flight messages finish, close, then stop the DB."""
+        d = self._stop()
+        d.addErrback(lambda f: log.failure("unclean stop", f))
+        return d
+
+    @defer.inlineCallbacks
+    def _stop(self) -> Any:
         log.info("stopping: no new connections or messages")
         assert self.factory is not None and self.listening is not None
         self.factory.closing = True
         yield defer.DeferredList([defer.maybeDeferred(p.stopListening) for p in (self.listening.ws, self.listening.api)])
         grace = self.config.get("server.shutdown_grace_seconds")
-        yield self._settle(grace)
-        for connection in list(self.hub.connections):
-            connection.sendClose(CLOSE_GOING_AWAY, "server shutting down")  # type: ignore[attr-defined]
-        yield self._settle(grace)
-        self.db.stop()
+        try:
+            yield self._settle(grace)
+            for connection in list(self.hub.connections):
+                connection.sendClose(CLOSE_GOING_AWAY, "server shutting down")  # type: ignore[attr-defined]
+            yield self._until_closed(grace)
+            yield self._settle(grace)
+        finally:
+            self.db.stop()
         log.info("stopped cleanly")
+
+    @defer.inlineCallbacks
+    def _until_closed(self, grace: float) -> Any:
+        """Let the close handshakes finish so clients see our close code, not a dropped socket."""
+        deadline = self.reactor.seconds() + grace
+        while self.hub.connections and self.reactor.seconds() < deadline:
+            yield deferLater(self.reactor, 0.05, lambda: None)
 
     @defer.inlineCallbacks
     def _settle(self, grace: float) -> Any:
@@ -173,6 +195,8 @@ def serve(config: Config) -> int:
 
     from server.logs import start_logging
 
+    # `kill -USR1 PID` dumps every thread's stack to stderr: for hangs in production.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     data_dir = prepare_data_dir(config)
     start_logging(data_dir, config.get("log.file"), config.get("log.level"))
     raise_file_limit()

@@ -22,7 +22,7 @@ from twisted.web.server import NOT_DONE_YET, Request
 from server import operator_tokens
 from server.accounts import utcnow
 from server.db.pool import Database
-from server.db.tables import audit_log, notices, players
+from server.db.tables import audit_log, notices, players, sessions
 from server.hub import Hub
 from server.notices import NoticeService
 from server.operator_tokens import Actor, TokenError
@@ -60,6 +60,7 @@ class OperatorApi(Resource):
         self.hub = hub
         self.notices = notices_service
         self.started = time.monotonic()
+        self.guard: Any = None
         both = frozenset({"operator", "auditor"})
         operator = frozenset({"operator"})
         self.routes = [
@@ -67,6 +68,7 @@ class OperatorApi(Resource):
             Route(b"GET", re.compile(r"^/api/stats$"), both, self.stats),
             Route(b"GET", re.compile(r"^/api/players$"), both, self.list_players),
             Route(b"GET", re.compile(r"^/api/players/(?P<pid>[A-Za-z0-9]{1,64})/notices$"), both, self.list_notices),
+            Route(b"GET", re.compile(r"^/api/players/(?P<pid>[A-Za-z0-9]{1,64})/sessions$"), both, self.list_sessions),
             Route(b"POST", re.compile(r"^/api/players/(?P<pid>[A-Za-z0-9]{1,64})/notices$"), operator, self.push_notice),
             Route(b"GET", re.compile(r"^/api/audit-log$"), both, self.read_audit_log),
             Route(b"POST", re.compile(r"^/api/tokens$"), operator, self.create_token),
@@ -156,6 +158,7 @@ class OperatorApi(Resource):
             "database": database,
             "connections": len(self.hub.connections),
             "uptime_seconds": round(time.monotonic() - self.started, 1),
+            "reactor_thread_db_violations": self.guard.violations if self.guard is not None else 0,
         }
 
     async def whoami(self, request: Request, match: "re.Match[str]", actor: Actor, body: Any) -> tuple[int, Any]:
@@ -198,6 +201,22 @@ class OperatorApi(Resource):
                 {"notice_id": r.id, "kind": r.kind, "data": json.loads(r.payload),
                  "created_at": r.created_at.isoformat(),
                  "acked_at": r.acked_at.isoformat() if r.acked_at else None}
+                for r in rows
+            ]
+        }
+
+    async def list_sessions(self, request: Request, match: "re.Match[str]", actor: Actor, body: Any) -> tuple[int, Any]:
+        pid = match["pid"]
+        await self._require_player(pid)
+        rows = await self.db.transaction(
+            lambda c: c.execute(
+                select(sessions).where(sessions.c.player_id == pid).order_by(sessions.c.started_at)
+            ).all()
+        )
+        return 200, {
+            "sessions": [
+                {"ip": r.ip, "started_at": r.started_at.isoformat(),
+                 "ended_at": r.ended_at.isoformat() if r.ended_at else None, "end_reason": r.end_reason}
                 for r in rows
             ]
         }

@@ -20,9 +20,10 @@ from server.protocol.schemas import MessageValidator, request_id
 
 log = Logger(namespace="croupier.ws")
 
-# Close codes (RFC 6455): 1001 going away, 1008 policy violation.
-CLOSE_GOING_AWAY = 1001
-CLOSE_POLICY = 1008
+# Application close codes (RFC 6455 reserves 4000-4999 for applications; autobahn lets an
+# application send only 1000 and 3000-4999). Mirrors of 1001 "going away" and 1008 "policy".
+CLOSE_GOING_AWAY = 4001
+CLOSE_POLICY = 4008
 
 
 class PlayerProtocol(WebSocketServerProtocol):
