@@ -89,6 +89,10 @@ class BotFactory(WebSocketClientFactory):
         self.opened: Deferred[BotProtocol] = Deferred()
         self.setProtocolOptions(autoPingInterval=0, maxFramePayloadSize=0, maxMessagePayloadSize=0)
 
+    def clientConnectionFailed(self, connector: Any, reason: Any) -> None:
+        if not self.opened.called:
+            self.opened.errback(ConnectionError(f"cannot connect: {reason.getErrorMessage()}"))
+
 
 def connect(
     url: str,
