@@ -88,6 +88,21 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger_check(args: argparse.Namespace) -> int:
+    from server.db.engine import make_engine
+    from server.wallet import ledger
+
+    config = _load(args)
+    engine = make_engine(config.database_url())
+    with engine.begin() as connection:
+        report = ledger.check(connection)
+    print(f"{report.accounts} accounts, {report.transactions} transactions, {report.entries} entries")
+    for problem in report.problems:
+        print(f"PROBLEM: {problem}")
+    print("books balance" if report.ok else f"{len(report.problems)} problem(s)")
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="croupier", description="Croupier game server and tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--role", required=True, choices=["operator", "auditor"])
     create.set_defaults(func=cmd_token_create)
+
+    ledger_cmd = commands.add_parser("ledger", help="the wallet's books").add_subparsers(dest="ledger_command", required=True)
+    check = ledger_cmd.add_parser("check", help="prove every balance equals its entries and the books balance")
+    _config_arguments(check)
+    check.set_defaults(func=cmd_ledger_check)
 
     for register in _extensions():
         register(commands)

@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine
 
 
 def target_metadata() -> list[MetaData]:
+    # Importing a tables module registers its tables on the shared metadata.
+    import server.wallet.tables  # noqa: F401
     from server.db.tables import metadata
 
     return [metadata]

@@ -1,0 +1,43 @@
+"""Ledger tables. Balances are derived from entries; the cached balance is checked against them."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Table, Text
+
+from server.db.tables import metadata
+from server.db.types import UTCDateTime
+
+_big_id = BigInteger().with_variant(Integer(), "sqlite")
+
+ledger_accounts = Table(
+    "ledger_accounts",
+    metadata,
+    Column("id", _big_id, primary_key=True, autoincrement=True),
+    # "player:<IDJoueur>:<compartment>:<licence>" or "operator:<name>"
+    Column("code", String(128), nullable=False, unique=True),
+    Column("may_go_negative", Integer(), nullable=False),
+    # Cache of SUM(entries.amount_cents) kept in the same transaction; `ledger check` proves it.
+    Column("balance_cents", BigInteger(), nullable=False),
+)
+
+ledger_transactions = Table(
+    "ledger_transactions",
+    metadata,
+    Column("id", _big_id, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    # Replaying a request (retry after a timeout, restart) must not move money twice.
+    Column("idempotency_key", String(128), nullable=True, unique=True),
+    Column("memo", Text(), nullable=False),
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("id", _big_id, primary_key=True, autoincrement=True),
+    Column("transaction_id", _big_id, ForeignKey("ledger_transactions.id"), nullable=False),
+    Column("account_id", _big_id, ForeignKey("ledger_accounts.id"), nullable=False),
+    Column("amount_cents", BigInteger(), nullable=False),
+)
+Index("ix_ledger_entries_account", ledger_entries.c.account_id)
+Index("ix_ledger_entries_transaction", ledger_entries.c.transaction_id)
