@@ -8,7 +8,6 @@ transactions, which is what a ledger and an audit trail want.
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger,
     Column,
     ForeignKey,
     Index,
@@ -19,7 +18,7 @@ from sqlalchemy import (
     Text,
 )
 
-from server.db.types import UTCDateTime
+from server.db.types import BIG_ID, UTCDateTime
 
 metadata = MetaData(
     naming_convention={
@@ -59,7 +58,7 @@ sessions = Table(
 notices = Table(
     "notices",
     metadata,
-    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
     Column("player_id", String(64), ForeignKey("players.id"), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("payload", Text(), nullable=False),
@@ -85,7 +84,7 @@ operator_tokens = Table(
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
     Column("at", UTCDateTime(), nullable=False),
     Column("actor", String(64), nullable=False),
     Column("role", String(16), nullable=False),

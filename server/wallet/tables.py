@@ -5,14 +5,12 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Table, Text
 
 from server.db.tables import metadata
-from server.db.types import UTCDateTime
-
-_big_id = BigInteger().with_variant(Integer(), "sqlite")
+from server.db.types import BIG_ID, UTCDateTime
 
 ledger_accounts = Table(
     "ledger_accounts",
     metadata,
-    Column("id", _big_id, primary_key=True, autoincrement=True),
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
     # "player:<IDJoueur>:<compartment>:<licence>" or "operator:<name>"
     Column("code", String(128), nullable=False, unique=True),
     Column("may_go_negative", Integer(), nullable=False),
@@ -23,7 +21,7 @@ ledger_accounts = Table(
 ledger_transactions = Table(
     "ledger_transactions",
     metadata,
-    Column("id", _big_id, primary_key=True, autoincrement=True),
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
     Column("kind", String(32), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     # Replaying a request (retry after a timeout, restart) must not move money twice.
@@ -34,9 +32,9 @@ ledger_transactions = Table(
 ledger_entries = Table(
     "ledger_entries",
     metadata,
-    Column("id", _big_id, primary_key=True, autoincrement=True),
-    Column("transaction_id", _big_id, ForeignKey("ledger_transactions.id"), nullable=False),
-    Column("account_id", _big_id, ForeignKey("ledger_accounts.id"), nullable=False),
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    Column("transaction_id", BIG_ID, ForeignKey("ledger_transactions.id"), nullable=False),
+    Column("account_id", BIG_ID, ForeignKey("ledger_accounts.id"), nullable=False),
     Column("amount_cents", BigInteger(), nullable=False),
 )
 Index("ix_ledger_entries_account", ledger_entries.c.account_id)

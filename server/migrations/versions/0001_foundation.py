@@ -8,14 +8,12 @@ Create Date: 2026-11-24
 import sqlalchemy as sa
 from alembic import op
 
-from server.db.types import UTCDateTime
+from server.db.types import BIG_ID, UTCDateTime
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
-
-_big_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
@@ -45,7 +43,7 @@ def upgrade() -> None:
     op.create_index("ix_sessions_player_id", "sessions", ["player_id"])
     op.create_table(
         "notices",
-        sa.Column("id", _big_id, autoincrement=True, nullable=False),
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
         sa.Column("player_id", sa.String(64), nullable=False),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
@@ -71,7 +69,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "audit_log",
-        sa.Column("id", _big_id, autoincrement=True, nullable=False),
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
         sa.Column("at", UTCDateTime(), nullable=False),
         sa.Column("actor", sa.String(64), nullable=False),
         sa.Column("role", sa.String(16), nullable=False),

@@ -8,20 +8,18 @@ Create Date: 2026-11-24
 import sqlalchemy as sa
 from alembic import op
 
-from server.db.types import UTCDateTime
+from server.db.types import BIG_ID, UTCDateTime
 
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-_big_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
 
 def upgrade() -> None:
     op.create_table(
         "ledger_accounts",
-        sa.Column("id", _big_id, autoincrement=True, nullable=False),
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
         sa.Column("code", sa.String(128), nullable=False),
         sa.Column("may_go_negative", sa.Integer(), nullable=False),
         sa.Column("balance_cents", sa.BigInteger(), nullable=False),
@@ -30,7 +28,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "ledger_transactions",
-        sa.Column("id", _big_id, autoincrement=True, nullable=False),
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("idempotency_key", sa.String(128), nullable=True),
@@ -40,9 +38,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "ledger_entries",
-        sa.Column("id", _big_id, autoincrement=True, nullable=False),
-        sa.Column("transaction_id", _big_id, nullable=False),
-        sa.Column("account_id", _big_id, nullable=False),
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
+        sa.Column("transaction_id", BIG_ID, nullable=False),
+        sa.Column("account_id", BIG_ID, nullable=False),
         sa.Column("amount_cents", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_ledger_entries"),
         sa.ForeignKeyConstraint(["transaction_id"], ["ledger_transactions.id"],
