@@ -65,14 +65,21 @@ def _row_to_notice(row: Any) -> Notice:
     )
 
 
-def insert_notice(connection: Connection, player_id: str, kind: str, data: dict[str, Any], limit: int) -> Notice:
-    pending = connection.execute(
-        select(func.count()).select_from(notices).where(
-            (notices.c.player_id == player_id) & notices.c.acked_at.is_(None)
-        )
-    ).scalar_one()
-    if pending >= limit:
-        raise ProtocolError("busy", f"player {player_id} has {pending} unacknowledged notices")
+def insert_notice(connection: Connection, player_id: str, kind: str, data: dict[str, Any], limit: int | None) -> Notice:
+    """Persist a notice in the caller's transaction.
+
+    ``limit`` bounds what a player's own actions can pile up; money movements pass None:
+    their notice is written in the same transaction as the movement and must never be
+    the reason a movement fails.
+    """
+    if limit is not None:
+        pending = connection.execute(
+            select(func.count()).select_from(notices).where(
+                (notices.c.player_id == player_id) & notices.c.acked_at.is_(None)
+            )
+        ).scalar_one()
+        if pending >= limit:
+            raise ProtocolError("busy", f"player {player_id} has {pending} unacknowledged notices")
     created_at = utcnow()
     notice_id = connection.execute(
         insert(notices)
@@ -127,6 +134,10 @@ class NoticeService:
         )
         self._sink.deliver(player_id, notice.to_message())
         return notice
+
+    def deliver(self, notice: Notice) -> None:
+        """Push a notice written by another transaction (see insert_notice) once it committed."""
+        self._sink.deliver(notice.player_id, notice.to_message())
 
     def pending(self, player_id: str) -> "Deferred[list[Notice]]":
         return self._db.transaction(lambda c: pending_notices(c, player_id))

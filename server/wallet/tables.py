@@ -39,3 +39,25 @@ ledger_entries = Table(
 )
 Index("ix_ledger_entries_account", ledger_entries.c.account_id)
 Index("ix_ledger_entries_transaction", ledger_entries.c.transaction_id)
+
+# Deposits and withdrawals as asked of the payment provider; the ledger holds the money.
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    Column("player_id", String(64), ForeignKey("players.id"), nullable=False),
+    Column("direction", String(16), nullable=False),  # deposit | withdrawal
+    Column("trigger", String(16), nullable=False),  # player | auto_payout
+    Column("amount_cents", BigInteger(), nullable=False),
+    Column("status", String(16), nullable=False),  # pending | succeeded | failed
+    Column("provider", String(64), nullable=False),
+    Column("payment_type", String(32), nullable=False),
+    Column("provider_reference", String(128), nullable=True),
+    Column("reason", Text(), nullable=False),
+    Column("requested_at", UTCDateTime(), nullable=False),
+    Column("effective_at", UTCDateTime(), nullable=True),
+    # The player's solde right after the movement hit it (reservation for a withdrawal).
+    Column("balance_after_cents", BigInteger(), nullable=True),
+)
+Index("ix_payments_player_direction", payments.c.player_id, payments.c.direction, payments.c.requested_at)
+Index("ix_payments_status", payments.c.status)
