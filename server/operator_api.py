@@ -26,6 +26,8 @@ from server.db.tables import audit_log, notices, players, sessions
 from server.hub import Hub
 from server.notices import NoticeService
 from server.operator_tokens import Actor, TokenError
+from server.wallet import operator_movements
+from server.wallet.tables import ledger_accounts
 
 log = Logger(namespace="croupier.api")
 
@@ -70,6 +72,8 @@ class OperatorApi(Resource):
             Route(b"GET", re.compile(r"^/api/players/(?P<pid>[A-Za-z0-9]{1,64})/notices$"), both, self.list_notices),
             Route(b"GET", re.compile(r"^/api/players/(?P<pid>[A-Za-z0-9]{1,64})/sessions$"), both, self.list_sessions),
             Route(b"POST", re.compile(r"^/api/players/(?P<pid>[A-Za-z0-9]{1,64})/notices$"), operator, self.push_notice),
+            Route(b"POST", re.compile(r"^/api/players/(?P<pid>[A-Za-z0-9]{1,64})/movements$"), operator, self.operator_movement),
+            Route(b"GET", re.compile(r"^/api/players/(?P<pid>[A-Za-z0-9]{1,64})/balances$"), both, self.balances),
             Route(b"GET", re.compile(r"^/api/audit-log$"), both, self.read_audit_log),
             Route(b"POST", re.compile(r"^/api/tokens$"), operator, self.create_token),
         ]
@@ -231,6 +235,45 @@ class OperatorApi(Resource):
         await self._require_player(pid)
         notice = await self.notices.push(pid, "message", {"text": text, "from": actor.name})
         return 201, {"notice_id": notice.id}
+
+    async def operator_movement(self, request: Request, match: "re.Match[str]", actor: Actor, body: Any) -> tuple[int, Any]:
+        pid = match["pid"]
+        await self._require_player(pid)
+        if not isinstance(body, dict) or not isinstance(body.get("kind"), str):
+            raise ApiError(400, "invalid_body", 'expected {"kind": "CPTEABOND|CPTEALIMOPE|LOTNATURE|CPTEAJUSTOPE", ...}')
+        fields = {k: v for k, v in body.items() if k != "kind"}
+        movements: dict[str, tuple[Any, set[str]]] = {
+            "CPTEABOND": (operator_movements.abondement, {"licence", "amount_cents", "info", "kind"}),
+            "CPTEALIMOPE": (operator_movements.bonus, {"licence", "amount_cents", "name"}),
+            "LOTNATURE": (operator_movements.prize_in_kind, {"licence", "items"}),
+            "CPTEAJUSTOPE": (operator_movements.adjustment, {"licences", "kind", "info", "solde_cents", "bonus_cents"}),
+        }
+        if body["kind"] not in movements:
+            raise ApiError(400, "invalid_body", f"unknown movement {body['kind']!r}")
+        apply, allowed = movements[body["kind"]]
+        if "type" in fields:  # TypeAbondement / TypeAjust
+            fields["kind"] = fields.pop("type")
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ApiError(400, "invalid_body", f"unknown field(s): {', '.join(sorted(unknown))}")
+        try:
+            applied = await self.db.transaction(lambda c: apply(c, pid, **fields))
+        except operator_movements.MovementRefused as exc:
+            raise ApiError(400, "refused", str(exc)) from None
+        except TypeError as exc:
+            raise ApiError(400, "invalid_body", f"missing field(s): {exc}") from None
+        self.notices.deliver(applied.notice)
+        return 201, {"notice_id": applied.notice.id, "transaction_id": applied.transaction_id,
+                     "data": applied.notice.data}
+
+    async def balances(self, request: Request, match: "re.Match[str]", actor: Actor, body: Any) -> tuple[int, Any]:
+        pid = match["pid"]
+        await self._require_player(pid)
+        rows = await self.db.transaction(
+            lambda c: c.execute(select(ledger_accounts.c.code, ledger_accounts.c.balance_cents)
+                                .where(ledger_accounts.c.code.like(f"player:{pid}:%"))).all()
+        )
+        return 200, {"balances": {r.code.split(":", 2)[2]: r.balance_cents for r in rows}}
 
     async def read_audit_log(self, request: Request, match: "re.Match[str]", actor: Actor, body: Any) -> tuple[int, Any]:
         limit, offset = _paging(request)
