@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-EXTENSIONS: list[Callable[[Any], None]] = []
+from server.interdits import serve as interdits_serve
+
+EXTENSIONS: list[Callable[[Any], None]] = [interdits_serve.add_arguments]

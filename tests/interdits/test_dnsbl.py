@@ -84,3 +84,32 @@ def test_csv_loading(tmp_path: Path) -> None:
         read_banned_csv(bad)
     with pytest.raises(ListError, match="hex"):
         BannedZone("interdits-arjel.fr", {"NOT-A-KEY": "X;"})
+
+
+def test_croupier_interdits_serve_process(tmp_path: Path) -> None:
+    """The staging DNS server as a real process, queried with the production checker."""
+    import subprocess
+    import sys
+
+    from frontal.canonical import banned_player_key
+    from tests.support import REPO
+
+    listing = tmp_path / "banned.csv"
+    listing.write_text("Jean;Dupont;19700230;TROUVILLE;SEINE-MARITIME;FRANCE;\n")
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "interdits", "serve", "--list", str(listing), "--secret", "Secret!",
+         "--port", str(port)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert process.stdout is not None
+        assert "serving 1 banned person(s)" in process.stdout.readline()
+        listed = banned_player_key("Secret!", "Jean", "Dupont", "19700230")
+        assert check(port, listed, "Trouville;Seine-Maritime;France;").verdict is Verdict.BANNED
+        other = banned_player_key("Secret!", "Jeanne", "Dupont", "19700230")
+        assert check(port, other, "Trouville;Seine-Maritime;France;").verdict is Verdict.NOT_LISTED
+    finally:
+        process.terminate()
+        process.wait(10)
