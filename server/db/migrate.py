@@ -15,9 +15,10 @@ from sqlalchemy.engine import Engine
 def target_metadata() -> list[MetaData]:
     # Importing a tables module registers its tables on the shared metadata.
     import server.wallet.tables  # noqa: F401
+    from frontal.vault.tables import metadata as vault_metadata
     from server.db.tables import metadata
 
-    return [metadata]
+    return [metadata, vault_metadata]
 
 
 def _alembic_config() -> AlembicConfig:

@@ -1,0 +1,1 @@
+"""The vault (coffre): contiguous event IDs, durable journal, lots and their validation records."""

@@ -1,0 +1,148 @@
+"""The vault's journal: contiguous IDs, idempotent deposits, durability across kill -9."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from typing import Iterator
+
+import pytest
+from lxml import etree
+from sqlalchemy.engine import Engine
+from twisted.internet import reactor
+from twisted.internet.defer import Deferred, gatherResults
+
+from client.blocking import in_reactor
+from frontal.sensor import Sensor
+from frontal.vault import journal
+from frontal.vault.journal import Deposit, JournalError, VaultWriter
+from server.db import migrate
+from server.db.engine import make_engine
+from tests.support import REPO
+
+
+def event(ref: str) -> etree._Element:
+    return etree.fromstring(f"<OKCONDGENE><IDOper>0000</IDOper><IDEvt>0</IDEvt><IDCoffre>9</IDCoffre><Ref>{ref}</Ref></OKCONDGENE>")
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    migrate.upgrade(engine)
+    with engine.begin() as c:
+        journal.ensure_vault(c, 1)
+    yield engine
+    engine.dispose()
+
+
+def test_ids_are_contiguous_and_stamped(engine: Engine) -> None:
+    with engine.begin() as c:
+        assert journal.append(c, 1, [Deposit(event("a")), Deposit(event("b"))]) == [0, 1]
+    with pytest.raises(RuntimeError):
+        with engine.begin() as c:
+            journal.append(c, 1, [Deposit(event("rolled back"))])
+            raise RuntimeError("the platform failed after journaling")
+    with engine.begin() as c:
+        assert journal.append(c, 1, [Deposit(event("c"))]) == [2]
+        stored = journal.events(c, 1)
+    assert [i for i, _ in stored] == [0, 1, 2]
+    assert stored[2][1] == "<OKCONDGENE><IDOper>0000</IDOper><IDEvt>2</IDEvt><IDCoffre>1</IDCoffre><Ref>c</Ref></OKCONDGENE>"
+
+
+def test_idempotent_deposits(engine: Engine) -> None:
+    with engine.begin() as c:
+        first = journal.append(c, 1, [Deposit(event("x"), "notice:7"), Deposit(event("x"), "notice:7")])
+        again = journal.append(c, 1, [Deposit(event("x"), "notice:7")])
+    assert first == [0, 0] and again == [0]
+    with engine.begin() as c:
+        assert len(journal.events(c, 1)) == 1
+
+
+def test_refuses_events_without_idevt(engine: Engine) -> None:
+    with pytest.raises(JournalError, match="IDEvt"):
+        with engine.begin() as c:
+            journal.append(c, 1, [Deposit(etree.fromstring("<OKCONDGENE/>"))])
+
+
+def test_writer_group_commits_off_the_reactor(engine: Engine) -> None:
+    writer = in_reactor(lambda: VaultWriter(engine, reactor))
+    reactor_thread = in_reactor(threading.get_ident)
+    seen_threads: set[int] = set()
+    from sqlalchemy import event as sa_event
+
+    def record(*_: object) -> None:
+        seen_threads.add(threading.get_ident())
+
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        ids = in_reactor(lambda: gatherResults([writer.deposit(event(str(i))) for i in range(300)]))
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)
+        writer.stop()
+    assert sorted(ids) == list(range(300))
+    assert reactor_thread not in seen_threads
+
+
+def test_sensor_deposits_into_the_real_vault(engine: Engine) -> None:
+    writer = in_reactor(lambda: VaultWriter(engine, reactor))
+    sensor = Sensor(writer)
+
+    async def accepted() -> str:
+        return "ok"
+
+    def build(date: object) -> etree._Element:
+        return event("player request")
+
+    try:
+        result, id_evt = in_reactor(lambda: Deferred.fromCoroutine(sensor.around("s", build, accepted)))
+        from datetime import datetime, timezone
+        acked = in_reactor(lambda: Deferred.fromCoroutine(
+            sensor.record_acknowledged(build, datetime.now(timezone.utc), "notice:1")))
+        replay = in_reactor(lambda: Deferred.fromCoroutine(
+            sensor.record_acknowledged(build, datetime.now(timezone.utc), "notice:1")))
+    finally:
+        writer.stop()
+    assert (result, id_evt, acked, replay) == ("ok", 0, 1, 1)
+
+
+def _kill_cycles(db_url: str, cycles: int, seed: int) -> None:
+    chance = random.Random(seed)
+    confirmed: dict[str, int] = {}
+    for cycle in range(cycles):
+        process = subprocess.Popen([sys.executable, str(REPO / "tests" / "frontal_vault" / "_writer.py"), db_url,
+                                    f"c{cycle}"], cwd=REPO, stdout=subprocess.PIPE, text=True,
+                                   env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert process.stdout is not None
+        first = process.stdout.readline()  # running and confirming
+        time.sleep(chance.uniform(0.05, 0.6))
+        process.send_signal(signal.SIGKILL)
+        rest = process.stdout.read()
+        process.wait()
+        for line in (first + rest).splitlines():
+            id_evt, key = line.split()
+            confirmed[key] = int(id_evt)
+    engine = make_engine(db_url)
+    with engine.begin() as c:
+        stored = journal.events(c, 1)
+    engine.dispose()
+    ids = [i for i, _ in stored]
+    assert ids == list(range(len(ids))), "IDEvt skipped or repeated"
+    by_key = {etree.fromstring(p).findtext("Ref"): i for i, p in stored}
+    assert len(by_key) == len(stored), "an event stored twice"
+    for key, id_evt in confirmed.items():
+        assert by_key.get(key) == id_evt, f"confirmed {key} as {id_evt} but the vault has {by_key.get(key)}"
+    assert len(confirmed) > 0
+
+
+def test_kill_9_loses_nothing_confirmed(db_url: str) -> None:
+    _kill_cycles(db_url, cycles=4, seed=1)
+
+
+@pytest.mark.slow
+def test_kill_9_soak(db_url: str) -> None:
+    _kill_cycles(db_url, cycles=60, seed=2)
