@@ -15,8 +15,12 @@ from twisted.logger import Logger
 
 technical_log = Logger(namespace="frontal.technical")
 
-#: Root element -> schema file. CJ events join when schemas/CJ.xsd exists.
+#: Root element -> schema file.
 SCHEMA_BY_EVENT: dict[str, str] = {
+    **{name: "CJ.xsd" for name in (
+        "OUVINFOPERSO", "CPTEREF", "PREFCPTE", "OKCONDGENE", "OUVOKCONFIRME", "ACCESREFUSE",
+        "MODIFINFOPERSO", "AUTOINTERDICTION", "CLOTUREDEM", "CPTEALIM", "CPTERETRAIT",
+        "CPTEABOND", "CPTEALIMOPE", "CPTEAJUSTOPE", "LOTNATURE")},
     **{name: "PASP.xsd" for name in ("PASPMISE", "PASPGAIN", "PASPANNUL")},
     **{name: "PAHI.xsd" for name in ("PAHIMISE", "PAHIGAIN", "PAHIANNUL")},
     **{name: "PO.xsd" for name in ("POINSCRIT", "POCAVE", "POPARTIE", "POGAIN", "POREVERS", "POANNUL")},
