@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from lxml import etree
 from sqlalchemy import insert, select, update
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from twisted.internet.defer import Deferred
 
 from frontal.vault.tables import vault_counters, vault_events
+from frontal.xsd import validate_event
 
 
 class JournalError(ValueError):
@@ -33,7 +35,11 @@ class Deposit:
 
 
 def _stamp(event: etree._Element, id_evt: int, id_coffre: int) -> str:
-    """Set IDEvt (and IDCoffre, which the vault owns) and serialise on one line."""
+    """Set IDEvt (and IDCoffre, which the vault owns), check the XSD, serialise on one line.
+
+    The line is canonical XML (C14N 1.0), so a lot's plaintext is canonical as it is and its
+    signature digests the bytes anyone extracting it will read.
+    """
     stamped = etree.fromstring(etree.tostring(event))
     id_node = stamped.find("IDEvt")
     if id_node is None:
@@ -42,8 +48,9 @@ def _stamp(event: etree._Element, id_evt: int, id_coffre: int) -> str:
     coffre = stamped.find("IDCoffre")
     if coffre is not None:
         coffre.text = str(id_coffre)
-    line = etree.tostring(stamped, encoding="unicode")
-    if "\n" in line:
+    validate_event(stamped)  # the vault is the last gate: nothing enters it unchecked
+    line = etree.tostring(stamped, method="c14n").decode("utf-8")
+    if "\n" in line or "\r" in line:
         raise JournalError("an event must hold on one line (the lot separator is LF)")
     return line
 
@@ -62,6 +69,7 @@ def append(connection: Connection, id_coffre: int, deposits: list[Deposit]) -> l
     ids: list[int] = []
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
+    journaled_us = time.time_ns() // 1000
     for deposit in deposits:
         key = deposit.idempotency_key
         if key is not None:
@@ -76,7 +84,8 @@ def append(connection: Connection, id_coffre: int, deposits: list[Deposit]) -> l
                 ids.append(existing)
                 continue
         rows.append({"id_coffre": id_coffre, "id_evt": next_id, "event_name": deposit.event.tag,
-                     "payload": _stamp(deposit.event, next_id, id_coffre), "idempotency_key": key})
+                     "payload": _stamp(deposit.event, next_id, id_coffre), "idempotency_key": key,
+                     "journaled_us": journaled_us})
         if key is not None:
             seen[key] = next_id
         ids.append(next_id)
@@ -102,8 +111,10 @@ _STOP = object()
 class VaultWriter:
     """Deposits from the reactor, committed in groups on one writer thread."""
 
-    def __init__(self, engine: Engine, reactor: Any, id_coffre: int = 1, max_group: int = 500) -> None:
+    def __init__(self, engine: Engine, reactor: Any, id_coffre: int = 1, max_group: int = 500,
+                 on_commit: Callable[[int], None] | None = None) -> None:
         self._engine = engine
+        self._on_commit = on_commit  # told how many events were journaled (the sealer's wake-up)
         self._reactor = reactor
         self.id_coffre = id_coffre
         self._max_group = max_group
@@ -155,5 +166,7 @@ class VaultWriter:
                 return
             self._reactor.callFromThread(group[0][1].errback, exc)
             return
+        if self._on_commit is not None:
+            self._on_commit(len(group))
         for (_, d), id_evt in zip(group, ids):
             self._reactor.callFromThread(d.callback, id_evt)

@@ -9,6 +9,7 @@ from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 
 from frontal.vault.journal import VaultWriter
+from tests.frontal_vault.events import okcondgene
 from server.db import migrate
 from server.db.engine import make_engine
 
@@ -31,7 +32,7 @@ def main() -> None:
             for _ in range(20):
                 counter += 1
                 key = f"{prefix}-{counter}"
-                event = etree.fromstring(f"<OKCONDGENE><IDOper>0000</IDOper><IDEvt>0</IDEvt><Ref>{key}</Ref></OKCONDGENE>")
+                event = okcondgene(key)
                 d = writer.deposit(event, key)
                 d.addCallback(confirmed, key)
                 batch.append(d)

@@ -19,15 +19,16 @@ from twisted.internet.defer import Deferred, gatherResults
 
 from client.blocking import in_reactor
 from frontal.sensor import Sensor
+from frontal.xsd import TraceInvalid
 from frontal.vault import journal
 from frontal.vault.journal import Deposit, JournalError, VaultWriter
 from server.db import migrate
 from server.db.engine import make_engine
+from tests.frontal_vault.events import okcondgene, ref_of
 from tests.support import REPO
 
 
-def event(ref: str) -> etree._Element:
-    return etree.fromstring(f"<OKCONDGENE><IDOper>0000</IDOper><IDEvt>0</IDEvt><IDCoffre>9</IDCoffre><Ref>{ref}</Ref></OKCONDGENE>")
+event = okcondgene
 
 
 @pytest.fixture
@@ -51,7 +52,19 @@ def test_ids_are_contiguous_and_stamped(engine: Engine) -> None:
         assert journal.append(c, 1, [Deposit(event("c"))]) == [2]
         stored = journal.events(c, 1)
     assert [i for i, _ in stored] == [0, 1, 2]
-    assert stored[2][1] == "<OKCONDGENE><IDOper>0000</IDOper><IDEvt>2</IDEvt><IDCoffre>1</IDCoffre><Ref>c</Ref></OKCONDGENE>"
+    line = stored[2][1]
+    assert "<IDEvt>2</IDEvt>" in line and "<IDCoffre>1</IDCoffre>" in line and ref_of(line) == "c"
+    assert "\n" not in line and line == etree.tostring(etree.fromstring(line), method="c14n").decode()
+
+
+def test_the_vault_refuses_an_event_its_schema_refuses(engine: Engine) -> None:
+    bad = event("x")
+    bad.find("TypAg").text = "XX"
+    with pytest.raises(TraceInvalid, match="TypAg"):
+        with engine.begin() as c:
+            journal.append(c, 1, [Deposit(bad)])
+    with engine.begin() as c:
+        assert journal.events(c, 1) == []
 
 
 def test_idempotent_deposits(engine: Engine) -> None:
@@ -132,7 +145,7 @@ def _kill_cycles(db_url: str, cycles: int, seed: int) -> None:
     engine.dispose()
     ids = [i for i, _ in stored]
     assert ids == list(range(len(ids))), "IDEvt skipped or repeated"
-    by_key = {etree.fromstring(p).findtext("Ref"): i for i, p in stored}
+    by_key = {ref_of(p): i for i, p in stored}
     assert len(by_key) == len(stored), "an event stored twice"
     for key, id_evt in confirmed.items():
         assert by_key.get(key) == id_evt, f"confirmed {key} as {id_evt} but the vault has {by_key.get(key)}"
