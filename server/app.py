@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from autobahn.twisted.resource import WebSocketResource
-from twisted.internet import defer
+from twisted.internet import defer, threads
 from twisted.internet.task import deferLater
 from twisted.internet.interfaces import IListeningPort
 from twisted.logger import Logger
@@ -28,6 +28,8 @@ from server.db.guard import ReactorThreadGuard
 from server.db.pool import Database
 from server.handlers import Dispatcher, Limits
 from server.hub import Hub
+from server.frontal_link import Frontal
+from server.notice_traces import NoticeTracer
 from server.notices import NoticeService
 from server.operator_api import OperatorApi
 from server.passwords import ScryptParams
@@ -75,6 +77,9 @@ class CroupierApp:
         self.bootstrap_token()
         self.hub = Hub()
         self.notices = NoticeService(self.db, self.hub, config.get("notices.max_pending_per_player"))
+        self.frontal = Frontal(config, engine, reactor)
+        self.notices.add_ack_hook(NoticeTracer(self.db, self.frontal.sensor, config.get("server.operator_id"),
+                                               self.frontal.id_coffre))
         limits = Limits(
             max_frame_bytes=config.get("ws.max_frame_bytes"),
             rate_per_second=config.get("ws.rate_per_second"),
@@ -111,6 +116,7 @@ class CroupierApp:
         config = self.config
         self.guard.arm(self.db.engine)
         self.db.start()
+        self.frontal.start()
         ws_host, ws_port, ws_path = config.get("ws.host"), config.get("ws.port"), config.get("ws.path")
         self.factory = PlayerFactory(
             hub=self.hub,
@@ -164,6 +170,7 @@ class CroupierApp:
             yield self._until_closed(grace)
             yield self._settle(grace)
         finally:
+            yield threads.deferToThread(self.frontal.stop)
             self.db.stop()
         log.info("stopped cleanly")
 

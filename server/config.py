@@ -53,6 +53,16 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "notices": {
         "max_pending_per_player": 1000,
     },
+    "vault": {
+        "id_coffre": 1,
+        "lot_max_events": 100,  # annex 1.1: at most 100 events a lot
+        "lot_max_seconds": 300.0,  # and a lot at least every 300 s while events wait
+        "pki_dir": "pki",  # relative to data_dir; created by `croupier pki init` or the first serve
+        "tsa_url": "",  # RFC 3161 authority; empty: the local staging authority (pki_dir/tsa.*)
+        "translation_table": "",  # annex 1.5 CSV; empty: traces stored with their full names
+        "held_per_session": 8,  # sensor: traces held awaiting the platform, per session
+        "held_total": 10000,  # and overall (annex 3.1.1, saturation)
+    },
     "log": {
         "level": "info",
         "file": "croupier.log.jsonl",  # relative to data_dir; empty for stdout only

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -49,6 +51,15 @@ def fresh_pg_database() -> Iterator[str]:
         admin.dispose()
 
 
+@functools.lru_cache(maxsize=1)
+def shared_pki_dir() -> Path:
+    """One staging PKI for every server a test run starts (creating one costs ~0.6 s);
+    the first-start creation itself is tested with a server given its own directory."""
+    from frontal.pki import init_pki
+
+    return init_pki(Path(tempfile.mkdtemp(prefix="croupier-test-pki-")) / "pki").directory
+
+
 @dataclass
 class ServerProcess:
     """``croupier serve`` in a child process, on ephemeral ports."""
@@ -65,7 +76,8 @@ class ServerProcess:
                "--ws-port", "0", "--api-port", "0"]
         if self.db_url:
             cmd += ["--db-url", self.db_url]
-        settings = {"accounts.scrypt_n": 1024, "log.level": "info", **self.settings}
+        settings = {"accounts.scrypt_n": 1024, "log.level": "info", "vault.pki_dir": str(shared_pki_dir()),
+                    **self.settings}
         for key, value in settings.items():
             if isinstance(value, list):
                 value = ",".join(value)

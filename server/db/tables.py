@@ -94,3 +94,16 @@ audit_log = Table(
     Column("status", Integer(), nullable=False),
     Column("remote", String(45), nullable=False),
 )
+
+# The verified identity behind an account (annex 1.3.3.a), written by the regulated opening.
+# HashJoueur is derived once, at opening, from the canonical first name, birth name, birth
+# date and birthplace, and never recomputed: it must stay constant in every trace.
+player_identities = Table(
+    "player_identities",
+    metadata,
+    Column("player_id", String(64), ForeignKey("players.id"), primary_key=True),
+    Column("form", Text(), nullable=False),  # the validated form, JSON
+    Column("hash_joueur", String(40), nullable=False),
+    Column("licences", String(16), nullable=False),  # TypAg the player accepted, e.g. "PS,JC"
+    Column("created_at", UTCDateTime(), nullable=False),
+)

@@ -30,6 +30,7 @@ ERROR_CODES: dict[str, str] = {
     "too_many_sessions": "The player already has the maximum number of open sessions.",
     "unknown_notice": "No pending notice with that id for this player.",
     "notices_pending": "Acknowledge the pending notices before doing anything else.",
+    "identity_missing": "The account has no verified identity yet: finish opening it before acknowledging money movements.",
     "busy": "The server is saturated; retry shortly. Nothing was changed.",
     "shutting_down": "The server is stopping; nothing was changed.",
     "internal_error": "The server failed; nothing was changed. The incident is logged.",

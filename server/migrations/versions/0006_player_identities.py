@@ -1,0 +1,33 @@
+"""Player identities: the verified identity and HashJoueur behind an account.
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-29
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from server.db.types import UTCDateTime
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "player_identities",
+        sa.Column("player_id", sa.String(64), nullable=False),
+        sa.Column("form", sa.Text(), nullable=False),
+        sa.Column("hash_joueur", sa.String(40), nullable=False),
+        sa.Column("licences", sa.String(16), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["player_id"], ["players.id"], name="fk_player_identities_player_id_players"),
+        sa.PrimaryKeyConstraint("player_id", name="pk_player_identities"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("player_identities")
