@@ -142,7 +142,7 @@ def cmd_vault_verify(args: argparse.Namespace) -> int:
         return 2
     try:
         with open(settings["in"], encoding="utf-8") as source:
-            report = verify_export(source, key, roots)
+            report = verify_export(source, key, roots, progress=print if args.verbose else None)
     except OSError as exc:
         print(f"croupier: {exc}", file=sys.stderr)
         return 2

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import IO, Iterator
+from typing import IO, Callable, Iterator
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -88,7 +88,8 @@ def _in_range(requested: dict[str, object], id_evt: int, when: dt.datetime) -> b
             and (high_date is None or when <= dt.datetime.fromisoformat(str(high_date))))
 
 
-def verify_export(source: IO[str], private_key: rsa.RSAPrivateKey, roots: list[x509.Certificate]) -> Report:
+def verify_export(source: IO[str], private_key: rsa.RSAPrivateKey, roots: list[x509.Certificate],
+                  progress: Callable[[str], None] | None = None) -> Report:
     lines = _lines(source)
     try:
         _, header = next(lines)
@@ -189,6 +190,9 @@ def verify_export(source: IO[str], private_key: rsa.RSAPrivateKey, roots: list[x
             report.events += 1
         previous_hash = hashlib.sha256(stored).hexdigest()
         previous_last = last_id
+        if progress is not None:
+            progress(f"{where}: OK, {len(event_lines)} events, signed by {verified.signer.subject.rfc4514_string()}, "
+                     f"time-stamped {verified.gen_time:%Y-%m-%d %H:%M:%S} UTC")
         report.lots += 1
         report.first_id = first_id if report.first_id is None else report.first_id
         report.last_id = last_id

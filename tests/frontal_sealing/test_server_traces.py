@@ -85,8 +85,9 @@ def test_acknowledged_notices_are_sealed_and_verifiable(server_factory: Any, db_
     pki = PkiPaths(shared_pki_dir())
     verified = croupier("vault", "verify", "--in", str(export_file), "--key", str(pki.key("regulator-encryption")),
                         "--passphrase-file", str(pki.regulator_passphrase), "--ca", str(pki.cert("ca")),
-                        "--out", str(lot_file))
+                        "--out", str(lot_file), "-v")
     assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.count("time-stamped") == 2  # -v: one line per lot (N=1)
     assert "2 events verified" in verified.stdout and "from the vault's first event" in verified.stdout
 
     lines = lot_file.read_text().splitlines()
