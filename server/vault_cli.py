@@ -127,7 +127,7 @@ def _passphrase(settings: dict[str, Any], from_stdin: bool) -> bytes | None:
 
 def cmd_vault_verify(args: argparse.Namespace) -> int:
     from frontal.pki import PkiError, load_certificates, load_private_key
-    from frontal.vault.verify import VerificationFailed, verify_export, write_lot
+    from frontal.vault.verify import LotWriter, VerificationFailed, verify_export
 
     settings = _verify_settings(args)
     started = time.monotonic()
@@ -141,19 +141,25 @@ def cmd_vault_verify(args: argparse.Namespace) -> int:
         print("croupier: the regulator's key must be an RSA key (RSA-OAEP)", file=sys.stderr)
         return 2
     try:
-        with open(settings["in"], encoding="utf-8") as source:
-            report = verify_export(source, key, roots, progress=print if args.verbose else None)
+        writer = LotWriter(settings["out"])
     except OSError as exc:
+        print(f"croupier: --out: {exc}", file=sys.stderr)
+        return 2
+    try:
+        with open(settings["in"], encoding="utf-8") as source:
+            report = verify_export(source, key, roots, progress=print if args.verbose else None, emit=writer)
+    except OSError as exc:
+        writer.discard()
         print(f"croupier: {exc}", file=sys.stderr)
         return 2
     except VerificationFailed as exc:
+        writer.discard()
         print(f"VERIFICATION FAILED: {exc}", file=sys.stderr)
         return 1
-    with open(settings["out"], "wb") as out:
-        write_lot(report.requested, out)
+    writer.commit()
     anchor = "from the vault's first event" if report.chain_anchored else "from the first exported lot"
     print(f"OK: {report.lots} lots, IDEvt {report.first_id}-{report.last_id}, {report.events} events verified "
-          f"(chain checked {anchor}); {len(report.requested)} requested events written to {settings['out']}")
+          f"(chain checked {anchor}); {report.requested_count} requested events written to {settings['out']}")
     if args.verbose:
         print(f"{time.monotonic() - started:.2f} s")
     return 0

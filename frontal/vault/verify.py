@@ -15,6 +15,7 @@ import binascii
 import datetime as dt
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from typing import IO, Callable, Iterator
 
@@ -47,7 +48,8 @@ class Report:
     first_id: int | None = None
     last_id: int | None = None
     chain_anchored: bool = False  # True when the first lot starts the vault (EmpVal = zeros)
-    requested: list[str] = field(default_factory=list)  # the requested events, one per line
+    requested: list[str] = field(default_factory=list)  # the requested events, when not emitted
+    requested_count: int = 0
 
 
 def _lines(source: IO[str]) -> Iterator[tuple[int, dict[str, object]]]:
@@ -89,7 +91,9 @@ def _in_range(requested: dict[str, object], id_evt: int, when: dt.datetime) -> b
 
 
 def verify_export(source: IO[str], private_key: rsa.RSAPrivateKey, roots: list[x509.Certificate],
-                  progress: Callable[[str], None] | None = None) -> Report:
+                  progress: Callable[[str], None] | None = None,
+                  emit: Callable[[str], None] | None = None) -> Report:
+    """Verify every lot in order; requested events go to ``emit`` (else ``Report.requested``)."""
     lines = _lines(source)
     try:
         _, header = next(lines)
@@ -186,7 +190,8 @@ def verify_export(source: IO[str], private_key: rsa.RSAPrivateKey, roots: list[x
             if when > horodatage:
                 raise VerificationFailed(where, f"event {expected_id} is dated after the lot's DateHorodatage")
             if _in_range(requested, expected_id, when):
-                report.requested.append(canonical)
+                report.requested_count += 1
+                (emit or report.requested.append)(canonical)
             report.events += 1
         previous_hash = hashlib.sha256(stored).hexdigest()
         previous_last = last_id
@@ -211,5 +216,24 @@ def _event_lines(plaintext: bytes, where: str) -> list[bytes]:
     return lines
 
 
-def write_lot(events: list[str], out: IO[bytes]) -> None:
-    out.write(("<Lot>\n" + "".join(line + "\n" for line in events) + "</Lot>\n").encode("utf-8"))
+class LotWriter:
+    """Writes ``<Lot>``, one event per line, ``</Lot>`` to a temporary file that becomes
+    ``path`` only when verification succeeded: a failed run leaves no partial output."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._temporary = f"{path}.partial"
+        self._out: IO[bytes] = open(self._temporary, "wb")
+        self._out.write(b"<Lot>\n")
+
+    def __call__(self, line: str) -> None:
+        self._out.write(line.encode("utf-8") + b"\n")
+
+    def commit(self) -> None:
+        self._out.write(b"</Lot>\n")
+        self._out.close()
+        os.replace(self._temporary, self._path)
+
+    def discard(self) -> None:
+        self._out.close()
+        os.unlink(self._temporary)

@@ -110,6 +110,7 @@ def test_acknowledged_notices_are_sealed_and_verifiable(server_factory: Any, db_
                        "--passphrase-stdin", "--ca", str(pki.cert("ca")), "--out", str(lot_file),
                        stdin=pki.regulator_passphrase.read_text())
     assert refused.returncode == 1 and "lot 0" in refused.stderr and "ciphertext" in refused.stderr
+    assert not lot_file.with_name("lot.xml.partial").exists()
 
 
 def test_a_traced_notice_needs_a_verified_identity(server: ServerProcess) -> None:
