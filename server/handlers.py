@@ -12,6 +12,7 @@ from typing import Any, Awaitable, Callable, Protocol
 from twisted.internet.threads import deferToThread
 from twisted.logger import Logger
 
+from frontal.sensor import SensorSaturated
 from server import accounts
 from server.accounts import Session
 from server.db.pool import Database
@@ -89,7 +90,11 @@ class Dispatcher:
             if await self.notices.has_pending(connection.session.player.id):
                 raise ProtocolError("notices_pending", "acknowledge the pending notices first")
         handler = self._handlers[kind]
-        data = await handler(connection, message)
+        try:
+            data = await handler(connection, message)
+        except SensorSaturated as exc:
+            # Refused before the platform acted (annex 3.1.1): the player may retry.
+            raise ProtocolError("busy", f"too many requests awaiting the vault ({exc.scope}); retry shortly") from exc
         if data is None:
             return None
         return {"type": "result", "id": message["id"], "data": data}
