@@ -169,4 +169,5 @@ def handle_query(authority: LocalTimeStampAuthority, body: bytes) -> bytes:
         nonce = query["nonce"].native
         return authority.response(imprint["hashed_message"].native, nonce)
     except (ValueError, KeyError, TimeStampError):
-        return tsp.TimeStampResp({"status": {"status": "rejection", "fail_info": {"bad_request"}}}).dump()
+        # PKIStatusInfo {rejection(2), failInfo badRequest(bit 2)}; asn1crypto insists on a token.
+        return _der(0x30, _der(0x30, bytes.fromhex("020102") + bytes.fromhex("03020520")))
