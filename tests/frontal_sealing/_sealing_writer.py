@@ -22,7 +22,7 @@ def main() -> None:
     engine = make_engine(url)
     migrate.upgrade(engine)
     keys = load_vault_keys(pki)
-    sealer = LotSealer(engine, signer=keys.signer, recipient=keys.recipient, policy=LotPolicy(5, 0.2))
+    sealer = LotSealer(engine, signer=keys.signer, recipient=keys.recipient, policy=LotPolicy(20, 0.2))
     thread = SealerThread(sealer, seal_at_start=True).start()
     writer = VaultWriter(engine, reactor, on_commit=thread.journaled)
     counter = 0
