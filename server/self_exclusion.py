@@ -53,10 +53,14 @@ def temporary(starts_at: datetime, *, days: int = 0, months: int = 0, years: int
     if sum(bool(x) for x in (days, months, years, until)) != 1:
         raise ExclusionError("give exactly one of days, months, years or an end date")
     start_day = starts_at.date()
+    if days and days < MIN_TEMPORARY_DAYS:
+        raise ExclusionError(f"a temporary self-exclusion lasts at least {MIN_TEMPORARY_DAYS} days, not {days}")
     if until is not None:
         end = until
     elif days:
-        end = start_day + timedelta(days=days)
+        # CPC art. 641, annex example 4: a delay in days does not count the day of the
+        # request, so 42 days asked on 27 February give a Duree of 43.
+        end = start_day + timedelta(days=days + 1)
     else:
         end = add_months(start_day, months + 12 * years)
     length = (end - start_day).days

@@ -17,7 +17,8 @@ def at(y: int, m: int, d: int) -> datetime:
         (at(2011, 2, 10), {"months": 6}, 181),   # annex example 1
         (at(2011, 1, 31), {"months": 1}, 28),    # annex example 2: no 31 February
         (at(2012, 2, 29), {"years": 1}, 365),    # annex example 3: no 29 February 2013
-        (at(2011, 2, 10), {"days": 7}, 7),
+        (at(2012, 2, 27), {"days": 42}, 43),    # annex example 4: the request's day does not count
+        (at(2011, 2, 10), {"days": 7}, 8),
         (at(2011, 2, 10), {"until": date(2011, 3, 1)}, 19),
     ],
 )
@@ -40,5 +41,5 @@ def test_refusals() -> None:
 
 def test_active_window() -> None:
     exclusion = temporary(at(2011, 2, 10), days=7)
-    assert exclusion.active(at(2011, 2, 16)) and not exclusion.active(at(2011, 2, 17))
+    assert exclusion.active(at(2011, 2, 17)) and not exclusion.active(at(2011, 2, 18))
     assert add_months(date(2011, 12, 31), 2) == date(2012, 2, 29)
