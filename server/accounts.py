@@ -52,8 +52,10 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def register(connection: Connection, login: str, password_hash: str, pseudo: str) -> Player:
-    """Insert a player; the password is hashed by the caller, off the DB thread."""
+def register(connection: Connection, login: str, password_hash: str, pseudo: str,
+             player_id: str | None = None) -> Player:
+    """Insert a player; the password is hashed by the caller, off the DB thread. The id may
+    be chosen beforehand: the opening's trace names the player before the account exists."""
     taken = connection.execute(
         select(players.c.login, players.c.pseudo).where(
             (func.lower(players.c.login) == login.lower()) | (func.lower(players.c.pseudo) == pseudo.lower())
@@ -63,7 +65,7 @@ def register(connection: Connection, login: str, password_hash: str, pseudo: str
         if taken.login.lower() == login.lower():
             raise ProtocolError("login_taken", f"the login {login!r} is already registered")
         raise ProtocolError("pseudo_taken", f"the pseudo {pseudo!r} is already in use")
-    player = Player(id=new_player_id(), login=login, pseudo=pseudo, status="open")
+    player = Player(id=player_id or new_player_id(), login=login, pseudo=pseudo, status="open")
     try:
         connection.execute(
             insert(players).values(
@@ -94,7 +96,8 @@ def authenticate(connection: Connection, login: str, password: str, params: Scry
     return Player(id=row.id, login=row.login, pseudo=row.pseudo, status=row.status)
 
 
-def open_session(connection: Connection, player: Player, ip: str, max_sessions: int) -> Session:
+def open_session(connection: Connection, player: Player, ip: str, max_sessions: int,
+                 session_id: str | None = None) -> Session:
     if player.status != "open":
         raise ProtocolError("account_refused", f"this account is {player.status}")
     open_count = connection.execute(
@@ -104,7 +107,7 @@ def open_session(connection: Connection, player: Player, ip: str, max_sessions: 
     ).scalar_one()
     if open_count >= max_sessions:
         raise ProtocolError("too_many_sessions", f"at most {max_sessions} sessions at once")
-    session = Session(id=new_session_id(), player=player, ip=ip, started_at=utcnow())
+    session = Session(id=session_id or new_session_id(), player=player, ip=ip, started_at=utcnow())
     connection.execute(
         insert(sessions).values(
             id=session.id, player_id=player.id, ip=ip, started_at=session.started_at

@@ -9,6 +9,7 @@ import signal
 import resource
 import sys
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,19 @@ from twisted.web.resource import Resource
 from twisted.web.server import Site
 
 from server import accounts, operator_tokens
-from server.config import Config
+from server.config import Config, ConfigError
 from server.db import migrate
 from server.db.engine import make_engine
 from server.db.guard import ReactorThreadGuard
 from server.db.pool import Database
 from server.handlers import Dispatcher, Limits
 from server.hub import Hub
+from server.account_flows import AccountFlows, AccountSettings
 from server.frontal_link import Frontal
+from server.interdits.checker import BannedPlayersChecker
+from server.payment_refs import BankTable
+from server.wallet.payments import Payments
+from server.wallet.psp import StagingProvider
 from server.notice_traces import NoticeTracer
 from server.notices import NoticeService
 from server.operator_api import OperatorApi
@@ -95,10 +101,38 @@ class CroupierApp:
         )
         self.validator = MessageValidator()
         self.api = OperatorApi(self.db, self.hub, self.notices)
+        self.accounts = self._account_flows(config)
         self.listening: Listening | None = None
         self.factory: PlayerFactory | None = None
         self.guard = ReactorThreadGuard()
         self.api.guard = self.guard
+
+    def _account_flows(self, config: Config) -> AccountFlows:
+        servers = []
+        for item in config.get("interdits.servers"):
+            host, _, port = str(item).rpartition(":")
+            if not host or not port.isdigit():
+                raise ConfigError(f"interdits.servers: expected host:port, got {item!r}")
+            servers.append((host, int(port)))
+        checker = BannedPlayersChecker(servers, zone=config.get("interdits.zone"), reactor=self.reactor)
+        settings = AccountSettings(
+            operator_id=config.get("server.operator_id"), id_coffre=self.frontal.id_coffre,
+            licences=tuple(config.get("accounts.licences")), terms_version=config.get("accounts.terms_version"),
+            banned_secret=config.get("interdits.secret"),
+            increase_delay=timedelta(hours=config.get("accounts.limit_increase_delay_hours")),
+            scrypt=ScryptParams(config.get("accounts.scrypt_n"), config.get("accounts.scrypt_r"),
+                                config.get("accounts.scrypt_p")),
+            max_sessions=config.get("accounts.max_sessions_per_player"))
+        flows: AccountFlows
+        payments = Payments(self.db, StagingProvider(), self.notices,
+                            deposit_ceiling=lambda player_id: flows.deposit_ceiling(player_id))
+        flows = AccountFlows(self.db, self.hub, self.frontal.sensor, checker, payments, BankTable.load(),
+                             self.notices, settings)
+        for kind, (handler, public) in flows.handlers().items():
+            self.dispatcher.add_handler(kind, handler, public=public)
+        self.api.add_route(b"POST", r"^/api/players/(?P<pid>[A-Za-z0-9]{1,64})/confirm$", frozenset({"operator"}),
+                           flows.operator_confirm)
+        return flows
 
     def bootstrap_token(self) -> None:
         """First start: an operator token so the newcomer can use the API at once."""

@@ -49,6 +49,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "scrypt_r": 8,
         "scrypt_p": 1,
         "max_sessions_per_player": 8,
+        "terms_version": "2026-01",  # the terms a player accepts (OKCONDGENE)
+        "licences": ["PS", "PH", "JC"],  # TypAg one account serves (annex: one account for all licences)
+        "limit_increase_delay_hours": 48,  # a raised moderator applies after this delay; a lowered one at once
+    },
+    "interdits": {
+        "servers": [],  # resolvers for the banned-players zone, "host:port"; empty: /etc/resolv.conf
+        "zone": "interdits-arjel.fr",
+        "secret": "staging-secret",  # the HMAC key ARJEL gives the operator (annex 3.2.2)
     },
     "notices": {
         "max_pending_per_player": 1000,

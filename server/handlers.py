@@ -80,6 +80,12 @@ class Dispatcher:
         }
         self._public = frozenset({"hello", "register", "login", "ping"})
 
+    def add_handler(self, kind: str, handler: Handler, public: bool = False) -> None:
+        """Messages that live with other modules (accounts, games...)."""
+        self._handlers[kind] = handler
+        if public:
+            self._public = self._public | {kind}
+
     async def dispatch(self, connection: ConnectionState, message: dict[str, Any]) -> dict[str, Any] | None:
         kind = message["type"]
         if not connection.greeted and kind != "hello":

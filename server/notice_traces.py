@@ -72,7 +72,12 @@ def _lotnature(header: Header, data: dict[str, Any], licences: tuple[str, ...]) 
         data["licence"], tuple(cj.Prize(p["nom"], Decimal(p["valeur"])) for p in data["lots"])))
 
 
+def _ouvokconfirme(header: Header, data: dict[str, Any], licences: tuple[str, ...]) -> etree._Element:
+    return cj.build_ouvokconfirme(header, licences)  # type: ignore[arg-type]
+
+
 BUILDERS: dict[str, Builder] = {
+    "OUVOKCONFIRME": _ouvokconfirme,
     "CPTEALIM": _cptealim,
     "CPTERETRAIT": _cpteretrait,
     "CPTEABOND": _cpteabond,

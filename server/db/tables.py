@@ -104,6 +104,12 @@ player_identities = Table(
     Column("player_id", String(64), ForeignKey("players.id"), primary_key=True),
     Column("form", Text(), nullable=False),  # the validated form, JSON
     Column("hash_joueur", String(40), nullable=False),
-    Column("licences", String(16), nullable=False),  # TypAg the player accepted, e.g. "PS,JC"
+    Column("licences", String(16), nullable=False),  # TypAg the account serves, e.g. "PS,PH,JC"
     Column("created_at", UTCDateTime(), nullable=False),
+    # The opening's later steps (annex 1.3.3 kinematics): terms, moderators, payment account,
+    # then the operator's confirmation of the documents.
+    Column("terms_version", String(32), nullable=True),
+    Column("limits", Text(), nullable=True),  # JSON: in force, and an increase pending with its date
+    Column("payment_account", Text(), nullable=True),  # JSON: iban or reference, cib, label
+    Column("confirmed_at", UTCDateTime(), nullable=True),
 )

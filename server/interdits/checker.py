@@ -50,11 +50,11 @@ def birthplace_matches(listed: str, place: str) -> bool:
 class BannedPlayersChecker:
     def __init__(self, servers: list[tuple[str, int]], zone: str = DEFAULT_ZONE,
                  timeout: tuple[int, ...] = (1, 3), reactor: Any = None) -> None:
-        if not servers:
-            raise ValueError("at least one resolver address is needed")
         self.zone = zone
         # twisted.names rotates through the servers on retries: round-robin as 3.2 asks.
-        self._resolver = client.Resolver(servers=servers, timeout=timeout, reactor=reactor)
+        # No servers given: the system's resolvers.
+        self._resolver = (client.Resolver(servers=servers, timeout=timeout, reactor=reactor) if servers
+                          else client.Resolver(resolv="/etc/resolv.conf", timeout=timeout, reactor=reactor))
         self._timeout = timeout
 
     def check(self, key: str, birthplace: str) -> "Deferred[Resolution]":

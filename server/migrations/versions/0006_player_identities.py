@@ -24,6 +24,10 @@ def upgrade() -> None:
         sa.Column("hash_joueur", sa.String(40), nullable=False),
         sa.Column("licences", sa.String(16), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("terms_version", sa.String(32), nullable=True),
+        sa.Column("limits", sa.Text(), nullable=True),
+        sa.Column("payment_account", sa.Text(), nullable=True),
+        sa.Column("confirmed_at", UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["player_id"], ["players.id"], name="fk_player_identities_player_id_players"),
         sa.PrimaryKeyConstraint("player_id", name="pk_player_identities"),
     )

@@ -1,0 +1,352 @@
+"""The regulated account over the player protocol (annex 1.3.3), each step traced.
+
+Kinematics the annex imposes: OUVINFOPERSO first (``open_account``), then the terms
+(OKCONDGENE) and the three mandatory moderators (PREFCPTE) before any deposit or play,
+a payment account (CPTEREF) before a withdrawal, and the operator's confirmation of the
+documents (OUVOKCONFIRME) before money leaves. Every player-initiated step goes through
+the sensor: the trace is built from the request, the platform acts, and the trace is in
+the vault before the player reads the confirmation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Awaitable, Callable
+
+from lxml import etree
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+from twisted.internet.threads import deferToThread
+from twisted.logger import Logger
+
+from frontal.builders import cj
+from frontal.builders.header import Header
+from frontal.canonical import banned_player_key, hash_joueur
+from frontal.sensor import Sensor
+from frontal.xsd import TraceInvalid
+from server import accounts
+from server.birthplaces import dnsbl_birthplace
+from server.db.pool import Database
+from server.db.tables import player_identities
+from server.hub import Hub
+from server.identity import Identity, IdentityError, parse_identity
+from server.notices import NoticeService, insert_notice
+from server.interdits.checker import BannedPlayersChecker, CheckUnavailable, Verdict
+from server.moderators import Ceiling, CeilingExceeded, Moderators, Period, apply_change
+from server.passwords import ScryptParams, hash_password
+from server.payment_refs import BankTable, PaymentReferenceError, check_iban
+from server.protocol.errors import ProtocolError
+from server.wallet.payments import PaymentRefused, Payments
+
+log = Logger(namespace="croupier.accounts")
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    operator_id: str
+    id_coffre: int
+    licences: tuple[str, ...]
+    terms_version: str
+    banned_secret: str
+    increase_delay: timedelta
+    scrypt: ScryptParams
+    max_sessions: int
+
+
+def _ceiling(raw: dict[str, Any]) -> Ceiling:
+    return Ceiling(raw["amount_cents"], Period(raw["period"]))
+
+
+def _moderators_json(moderators: Moderators) -> dict[str, Any]:
+    return {"stake": {"amount_cents": moderators.stake.amount_cents, "period": moderators.stake.period.value},
+            "deposit": {"amount_cents": moderators.deposit.amount_cents, "period": moderators.deposit.period.value},
+            "payout_above_cents": moderators.payout_above_cents}
+
+
+def _moderators(raw: dict[str, Any]) -> Moderators:
+    return Moderators(_ceiling(raw["stake"]), _ceiling(raw["deposit"]), raw["payout_above_cents"])
+
+
+def limits_in_force(stored: str | None, at: datetime) -> Moderators | None:
+    """The moderators that apply at ``at``: a pending increase takes over once its delay is over."""
+    if stored is None:
+        return None
+    limits = json.loads(stored)
+    if limits.get("pending") and datetime.fromisoformat(limits["pending_from"]) <= at:
+        return _moderators(limits["pending"])
+    return _moderators(limits["current"])
+
+
+class AccountFlows:
+    def __init__(self, db: Database, hub: Hub, sensor: Sensor, checker: BannedPlayersChecker, payments: Payments,
+                 banks: BankTable, notices: NoticeService, settings: AccountSettings,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+        self.db = db
+        self.hub = hub
+        self.sensor = sensor
+        self.checker = checker
+        self.payments = payments
+        self.banks = banks
+        self.notices = notices
+        self.settings = settings
+        self.clock = clock
+
+    def handlers(self) -> dict[str, tuple[Callable[[Any, dict[str, Any]], Awaitable[Any]], bool]]:
+        """Message type -> (handler, public)."""
+        return {
+            "open_account": (self.open_account, True),
+            "accept_terms": (self.accept_terms, False),
+            "set_limits": (self.set_limits, False),
+            "set_payment_account": (self.set_payment_account, False),
+            "deposit": (self.deposit, False),
+            "withdraw": (self.withdraw, False),
+            "account": (self.account, False),
+        }
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _header(self, session: accounts.Session, hash_j: str, at: datetime) -> Header:
+        return Header(id_oper=self.settings.operator_id, date_evt=at, id_evt=0, id_joueur=session.player.id,
+                      hash_joueur=hash_j, id_session=session.id, ip_joueur=session.ip,
+                      id_coffre=self.settings.id_coffre)
+
+    async def _identity(self, session: accounts.Session) -> Any:
+        row = await self.db.transaction(lambda c: c.execute(select(player_identities).where(
+            player_identities.c.player_id == session.player.id)).first())
+        if row is None:
+            raise ProtocolError("identity_missing", "this login has no regulated account: open one with open_account")
+        return row
+
+    async def _traced(self, session: accounts.Session, build: Callable[[datetime], etree._Element],
+                      action: Callable[[], Awaitable[Any]]) -> Any:
+        try:
+            result, _ = await self.sensor.around(session.id, build, action)
+        except TraceInvalid as exc:
+            raise ProtocolError("invalid_value", f"the request does not fit the regulator's format: {exc.reason}") from exc
+        return result
+
+    @staticmethod
+    def _session(connection: Any) -> accounts.Session:
+        session = connection.session
+        assert session is not None
+        return session
+
+    # -- opening ----------------------------------------------------------------------------------
+
+    async def open_account(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
+        if connection.session is not None:
+            raise ProtocolError("already_authenticated", "log out before opening another account")
+        today = self.clock().date()
+        try:
+            identity = parse_identity(message["identity"], today)
+        except IdentityError as exc:
+            raise ProtocolError("invalid_identity", str(exc)) from None
+        licences = tuple(message.get("licences") or self.settings.licences)
+        born_in_france = identity.birth_department != "99"
+        key = banned_player_key(self.settings.banned_secret, identity.first_name, identity.birth_name,
+                                identity.birth_date)
+        place = dnsbl_birthplace(identity.birth_town, identity.birth_department, identity.birth_country,
+                                 born_in_france)
+        try:
+            resolution = await self.checker.check(key, place)
+        except CheckUnavailable as exc:
+            log.warn("banned-players check unavailable: {reason}", reason=str(exc))
+            raise ProtocolError("check_unavailable", "the banned-players check cannot be made right now; "
+                                                     "nothing was recorded, retry in a few minutes") from None
+        if resolution.verdict is Verdict.BANNED:
+            log.info("opening refused: listed in the banned-players file")
+            raise ProtocolError("account_refused", "this person is listed in the banned-players file (interdits "
+                                                   "de jeux) and may not open an account")
+        password_hash = await deferToThread(hash_password, message["password"], self.settings.scrypt)
+        player_id, session_id = accounts.new_player_id(), accounts.new_session_id()
+        hash_j = hash_joueur(identity.first_name, identity.birth_name, identity.birth_date, identity.birthplace)
+        player = accounts.Player(player_id, identity.login, identity.pseudo, "open")
+        pending = accounts.Session(session_id, player, connection.ip, self.clock())
+
+        def trace(at: datetime) -> etree._Element:
+            return cj.build_ouvinfoperso(self._header(pending, hash_j, at), _personal_info(identity, licences))
+
+        def create(c: Connection) -> accounts.Session:
+            accounts.register(c, identity.login, password_hash, identity.pseudo, player_id=player_id)
+            c.execute(insert(player_identities).values(
+                player_id=player_id, form=json.dumps(_identity_json(identity)), hash_joueur=hash_j,
+                licences=",".join(licences), created_at=self.clock()))
+            return accounts.open_session(c, player, connection.ip, self.settings.max_sessions, session_id=session_id)
+
+        session = await self._traced(pending, trace, lambda: self.db.transaction(create))
+        connection.session = session
+        self.hub.logged_in(connection, player_id)
+        log.info("account opened for {player_id}", player_id=player_id)
+        return {"player_id": player_id, "pseudo": identity.pseudo, "licences": list(licences),
+                "next": ["accept_terms", "set_limits", "set_payment_account"]}
+
+    async def accept_terms(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
+        session = self._session(connection)
+        row = await self._identity(session)
+        if message["version"] != self.settings.terms_version:
+            raise ProtocolError("invalid_value", f"the terms in force are version {self.settings.terms_version}")
+        licences = tuple(row.licences.split(","))
+
+        def trace(at: datetime) -> etree._Element:
+            return cj.build_okcondgene(self._header(session, row.hash_joueur, at), licences)  # type: ignore[arg-type]
+
+        await self._traced(session, trace, lambda: self.db.transaction(lambda c: c.execute(
+            update(player_identities).where(player_identities.c.player_id == session.player.id)
+            .values(terms_version=message["version"]))))
+        return {"terms_version": message["version"]}
+
+    async def set_limits(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
+        session = self._session(connection)
+        row = await self._identity(session)
+        now = self.clock()
+        wanted = Moderators(_ceiling(message["stake"]), _ceiling(message["deposit"]), message["payout_above_cents"])
+        current = limits_in_force(row.limits, now)
+        if current is None:
+            stored = {"current": _moderators_json(wanted), "pending": None, "pending_from": None}
+        else:
+            change = apply_change(current, wanted, now, self.settings.increase_delay)
+            stored = {"current": _moderators_json(change.effective_now),
+                      "pending": _moderators_json(change.pending) if change.pending else None,
+                      "pending_from": change.pending_from.isoformat() if change.pending_from else None}
+        licences = tuple(row.licences.split(","))
+        preferences = cj.Preferences(
+            licences, account_max=wanted.payout_above_cents,  # type: ignore[arg-type]
+            stake_ceilings=(cj.Ceiling(wanted.stake.amount_cents, wanted.stake.period.value),),  # type: ignore[arg-type]
+            deposit_ceilings=(cj.Ceiling(wanted.deposit.amount_cents, wanted.deposit.period.value),))  # type: ignore[arg-type]
+
+        def trace(at: datetime) -> etree._Element:
+            return cj.build_prefcpte(self._header(session, row.hash_joueur, at), preferences)
+
+        await self._traced(session, trace, lambda: self.db.transaction(lambda c: c.execute(
+            update(player_identities).where(player_identities.c.player_id == session.player.id)
+            .values(limits=json.dumps(stored)))))
+        return {"in_force": stored["current"], "pending": stored["pending"], "pending_from": stored["pending_from"]}
+
+    async def set_payment_account(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
+        session = self._session(connection)
+        row = await self._identity(session)
+        iban, reference, cib = message.get("iban"), message.get("reference"), message.get("cib")
+        if (iban is None) == (reference is None):
+            raise ProtocolError("invalid_value", "give exactly one of iban and reference")
+        try:
+            if iban is not None:
+                iban = check_iban(iban)
+                bank = self.banks.lookup(cib) if cib else self.banks.for_iban(iban)
+            else:
+                if not cib:
+                    raise PaymentReferenceError("a non-IBAN reference needs the provider's cib")
+                bank = self.banks.lookup(cib)
+        except PaymentReferenceError as exc:
+            raise ProtocolError("invalid_value", str(exc)) from None
+        account = cj.PaymentAccount(tuple(row.licences.split(",")), bank.cib, bank.label, iban=iban,  # type: ignore[arg-type]
+                                    reference=reference)
+
+        def trace(at: datetime) -> etree._Element:
+            return cj.build_cpteref(self._header(session, row.hash_joueur, at), account)
+
+        stored = {"iban": iban, "reference": reference, "cib": bank.cib, "label": bank.label}
+        await self._traced(session, trace, lambda: self.db.transaction(lambda c: c.execute(
+            update(player_identities).where(player_identities.c.player_id == session.player.id)
+            .values(payment_account=json.dumps(stored)))))
+        return stored
+
+    # -- money ------------------------------------------------------------------------------------
+
+    def _require_steps(self, row: Any, *steps: str) -> None:
+        missing = []
+        if "terms" in steps and row.terms_version is None:
+            missing.append("accept_terms")
+        if "limits" in steps and row.limits is None:
+            missing.append("set_limits")
+        if "payment_account" in steps and row.payment_account is None:
+            missing.append("set_payment_account")
+        if missing:
+            raise ProtocolError("steps_missing", f"first: {', '.join(missing)}")
+        if "confirmed" in steps and row.confirmed_at is None:
+            raise ProtocolError("account_unconfirmed", "withdrawals wait until the operator has checked your "
+                                                       "identity documents")
+
+    async def deposit(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
+        session = self._session(connection)
+        row = await self._identity(session)
+        self._require_steps(row, "terms", "limits")
+        try:
+            payment = await self.payments.deposit(session.player.id, message["amount_cents"],
+                                                  message.get("scenario", "succeed"))
+        except CeilingExceeded as exc:
+            raise ProtocolError("limit_reached", str(exc)) from None
+        except PaymentRefused as exc:
+            raise ProtocolError("payment_refused", str(exc)) from None
+        return {"payment_id": payment.id, "status": payment.status}
+
+    async def withdraw(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
+        session = self._session(connection)
+        row = await self._identity(session)
+        self._require_steps(row, "terms", "limits", "payment_account", "confirmed")
+        target = json.loads(row.payment_account)
+        try:
+            payment = await self.payments.withdraw(session.player.id, message["amount_cents"],
+                                                   target["iban"] or target["reference"],
+                                                   message.get("scenario", "succeed"))
+        except PaymentRefused as exc:
+            raise ProtocolError("payment_refused", str(exc)) from None
+        return {"payment_id": payment.id, "status": payment.status}
+
+    async def account(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
+        session = self._session(connection)
+        row = await self._identity(session)
+        steps = [name for name, done in (("accept_terms", row.terms_version), ("set_limits", row.limits),
+                                         ("set_payment_account", row.payment_account)) if done is None]
+        limits = json.loads(row.limits) if row.limits else None
+        return {"player_id": session.player.id, "licences": row.licences.split(","), "steps_missing": steps,
+                "confirmed": row.confirmed_at is not None, "terms_version": row.terms_version, "limits": limits,
+                "payment_account": json.loads(row.payment_account) if row.payment_account else None}
+
+    async def operator_confirm(self, request: Any, match: Any, actor: Any, body: Any) -> tuple[int, Any]:
+        """POST /api/players/{pid}/confirm: the documents are checked (OUVOKCONFIRME on ack)."""
+        from server.operator_api import ApiError
+
+        player_id = match["pid"]
+        now = self.clock()
+
+        def confirm(c: Connection) -> Any:
+            row = c.execute(select(player_identities).where(player_identities.c.player_id == player_id)
+                            .with_for_update()).first()
+            if row is None:
+                raise ApiError(404, "unknown_player", f"no regulated account {player_id}")
+            if row.confirmed_at is not None:
+                raise ApiError(409, "already_confirmed", f"confirmed on {row.confirmed_at.isoformat()}")
+            c.execute(update(player_identities).where(player_identities.c.player_id == player_id)
+                      .values(confirmed_at=now))
+            return insert_notice(c, player_id, "OUVOKCONFIRME", {"event": "OUVOKCONFIRME", "by": actor.name},
+                                 limit=None)
+
+        notice = await self.db.transaction(confirm)
+        self.notices.deliver(notice)
+        return 201, {"notice_id": notice.id, "confirmed_at": now.isoformat()}
+
+    async def deposit_ceiling(self, player_id: str) -> Ceiling | None:
+        """The deposit moderator in force, for the wallet's ceiling check."""
+        row = await self.db.transaction(lambda c: c.execute(select(player_identities.c.limits).where(
+            player_identities.c.player_id == player_id)).first())
+        moderators = limits_in_force(row.limits if row else None, self.clock())
+        return moderators.deposit if moderators else None
+
+
+def _personal_info(identity: Identity, licences: tuple[str, ...]) -> cj.PersonalInfo:
+    return cj.PersonalInfo(
+        licences=licences, login=identity.login, pseudo=identity.pseudo,  # type: ignore[arg-type]
+        birth_name=identity.birth_name, first_name=identity.first_name, civility=identity.civility,  # type: ignore[arg-type]
+        birth_date=identity.birth_date, birth_town=identity.birth_town,
+        birth_department=identity.birth_department, birth_country=identity.birth_country,
+        address=identity.address, postal_code=identity.postal_code, town=identity.town, country=identity.country,
+        email=identity.email, other_first_names=identity.other_first_names, phone_fixed=identity.phone_fixed,
+        phone_mobile=identity.phone_mobile)
+
+
+def _identity_json(identity: Identity) -> dict[str, Any]:
+    data = asdict(identity)
+    data["birth_date"] = identity.birth_date.isoformat()
+    return data
