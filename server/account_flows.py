@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable
 
 from lxml import etree
@@ -29,7 +29,7 @@ from frontal.xsd import TraceInvalid
 from server import accounts
 from server.birthplaces import dnsbl_birthplace
 from server.db.pool import Database
-from server.db.tables import player_identities
+from server.db.tables import player_identities, players, self_exclusions
 from server.hub import Hub
 from server.identity import Identity, IdentityError, parse_identity
 from server.notices import NoticeService, insert_notice
@@ -38,6 +38,9 @@ from server.moderators import Ceiling, CeilingExceeded, Moderators, Period, appl
 from server.passwords import ScryptParams, hash_password
 from server.payment_refs import BankTable, PaymentReferenceError, check_iban
 from server.protocol.errors import ProtocolError
+from server.self_exclusion import ExclusionError, ExclusionKind, definitive, temporary
+from server.wallet import ledger
+from server.wallet.ledger import player_account
 from server.wallet.payments import PaymentRefused, Payments
 
 log = Logger(namespace="croupier.accounts")
@@ -103,6 +106,8 @@ class AccountFlows:
             "deposit": (self.deposit, False),
             "withdraw": (self.withdraw, False),
             "account": (self.account, False),
+            "self_exclude": (self.self_exclude, False),
+            "close_account": (self.close_account, False),
         }
 
     # -- helpers -------------------------------------------------------------------------------
@@ -268,10 +273,19 @@ class AccountFlows:
             raise ProtocolError("account_unconfirmed", "withdrawals wait until the operator has checked your "
                                                        "identity documents")
 
+    async def _require_not_excluded(self, session: accounts.Session, row: Any) -> None:
+        now = self.clock()
+        rows = await self.db.transaction(lambda c: c.execute(select(self_exclusions).where(
+            self_exclusions.c.player_id == session.player.id)).all())
+        excluded = {e.licence for e in rows if e.starts_at <= now < e.starts_at + timedelta(days=e.days)}
+        if excluded >= set(row.licences.split(",")):
+            raise ProtocolError("account_refused", "the account is deactivated by a self-exclusion in progress")
+
     async def deposit(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         session = self._session(connection)
         row = await self._identity(session)
         self._require_steps(row, "terms", "limits")
+        await self._require_not_excluded(session, row)
         try:
             payment = await self.payments.deposit(session.player.id, message["amount_cents"],
                                                   message.get("scenario", "succeed"))
@@ -285,6 +299,7 @@ class AccountFlows:
         session = self._session(connection)
         row = await self._identity(session)
         self._require_steps(row, "terms", "limits", "payment_account", "confirmed")
+        await self._require_not_excluded(session, row)
         target = json.loads(row.payment_account)
         try:
             payment = await self.payments.withdraw(session.player.id, message["amount_cents"],
@@ -303,6 +318,112 @@ class AccountFlows:
         return {"player_id": session.player.id, "licences": row.licences.split(","), "steps_missing": steps,
                 "confirmed": row.confirmed_at is not None, "terms_version": row.terms_version, "limits": limits,
                 "payment_account": json.loads(row.payment_account) if row.payment_account else None}
+
+    # -- protection of the player ---------------------------------------------------------------
+
+    async def self_exclude(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
+        session = self._session(connection)
+        row = await self._identity(session)
+        now = self.clock()
+        licences = tuple(message.get("licences") or row.licences.split(","))
+        if not set(licences) <= set(row.licences.split(",")):
+            raise ProtocolError("invalid_value", f"this account serves {row.licences}")
+        durations = {k: message[k] for k in ("days", "months", "years", "until") if k in message}
+        try:
+            if message["exclusion"] == "definitive":
+                if durations:
+                    raise ExclusionError("a definitive self-exclusion lasts 3 years: give no duration")
+                exclusion = definitive(now)
+                licences = tuple(row.licences.split(","))  # the account closes: every licence
+            else:
+                if "until" in durations:
+                    durations["until"] = date.fromisoformat(durations["until"])
+                exclusion = temporary(now, **durations)
+        except (ExclusionError, ValueError) as exc:
+            raise ProtocolError("invalid_value", str(exc)) from None
+        kind = "Definitive" if exclusion.kind is ExclusionKind.DEFINITIVE else "Temporaire"
+        for licence in licences:
+            record = cj.SelfExclusion(licence, kind, exclusion.days, taken_at=now)  # type: ignore[arg-type]
+
+            def trace(at: datetime, record: cj.SelfExclusion = record) -> etree._Element:
+                return cj.build_autointerdiction(self._header(session, row.hash_joueur, at), record)
+
+            def insert_row(c: Connection, licence: str = licence) -> None:
+                c.execute(insert(self_exclusions).values(player_id=session.player.id, licence=licence, kind=kind,
+                                                         starts_at=now, days=exclusion.days))
+
+            await self._traced(session, trace, lambda insert_row=insert_row: self.db.transaction(insert_row))
+        result: dict[str, Any] = {"kind": kind, "licences": list(licences), "days": exclusion.days,
+                                  "until": exclusion.ends_at.isoformat()}
+        if exclusion.kind is ExclusionKind.DEFINITIVE:
+            # Annex: a definitive exclusion is followed at once by the account's closure.
+            result["closure"] = await self._close(connection, session, row)
+        return result
+
+    async def close_account(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
+        session = self._session(connection)
+        row = await self._identity(session)
+        return await self._close(connection, session, row)
+
+    async def _close(self, connection: Any, session: accounts.Session, row: Any) -> dict[str, Any]:
+        licences = tuple(row.licences.split(","))
+        account = player_account(session.player.id)
+        solde = await self.db.transaction(lambda c: ledger.balance(c, account))
+
+        def trace(at: datetime) -> etree._Element:
+            return cj.build_cloturedem(self._header(session, row.hash_joueur, at), licences, solde)  # type: ignore[arg-type]
+
+        def close(c: Connection) -> None:
+            c.execute(update(players).where(players.c.id == session.player.id).values(status="closed"))
+
+        await self._traced(session, trace, lambda: self.db.transaction(close))
+        payout = None
+        if solde > 0 and row.payment_account is not None:
+            target = json.loads(row.payment_account)
+            payment = await self.payments.withdraw(session.player.id, solde, target["iban"] or target["reference"],
+                                                   trigger="closure")
+            payout = {"payment_id": payment.id, "status": payment.status, "amount_cents": solde}
+        log.info("account {player_id} closed", player_id=session.player.id)
+        return {"closed": True, "solde_clos_cents": solde, "payout": payout}
+
+    async def refuse_login(self, connection: Any, player: accounts.Player) -> None:
+        """ACCESREFUSE (annex 1.3.3.f): an authenticated player who may not play is refused,
+        and the refusal is traced on the login request it answers, once per licence."""
+        now = self.clock()
+
+        def state(c: Connection) -> tuple[Any, list[Any]]:
+            identity = c.execute(select(player_identities).where(
+                player_identities.c.player_id == player.id)).first()
+            exclusions = c.execute(select(self_exclusions).where(self_exclusions.c.player_id == player.id)).all()
+            return identity, exclusions
+
+        identity, exclusions = await self.db.transaction(state)
+        if identity is None:
+            return
+        licences = identity.licences.split(",")
+        excluded = {e.licence for e in exclusions
+                    if e.starts_at <= now < e.starts_at + timedelta(days=e.days)}
+        if player.status == "closed":
+            refusal, cause = "Cloture", "compte clos"
+        elif player.status == "banned":
+            refusal, cause = "Interdit", "inscrit au fichier des interdits de jeux"
+        elif excluded >= set(licences):
+            refusal, cause = "AutoInterdit", "auto-interdiction en cours"
+        else:
+            return
+        session_id = accounts.new_session_id()
+        pending = accounts.Session(session_id, player, connection.ip, now)
+        for licence in licences:
+            record = cj.AccessRefusal(licence, cause, refusal)  # type: ignore[arg-type]
+
+            def trace(at: datetime, record: cj.AccessRefusal = record) -> etree._Element:
+                return cj.build_accesrefuse(self._header(pending, identity.hash_joueur, at), record)
+
+            async def nothing() -> None:
+                return None
+
+            await self._traced(pending, trace, nothing)
+        raise ProtocolError("account_refused", f"access refused: {cause}")
 
     async def operator_confirm(self, request: Any, match: Any, actor: Any, body: Any) -> tuple[int, Any]:
         """POST /api/players/{pid}/confirm: the documents are checked (OUVOKCONFIRME on ack)."""

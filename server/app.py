@@ -128,6 +128,7 @@ class CroupierApp:
                             deposit_ceiling=lambda player_id: flows.deposit_ceiling(player_id))
         flows = AccountFlows(self.db, self.hub, self.frontal.sensor, checker, payments, BankTable.load(),
                              self.notices, settings)
+        self.dispatcher.login_gate = flows.refuse_login
         for kind, (handler, public) in flows.handlers().items():
             self.dispatcher.add_handler(kind, handler, public=public)
         self.api.add_route(b"POST", r"^/api/players/(?P<pid>[A-Za-z0-9]{1,64})/confirm$", frozenset({"operator"}),

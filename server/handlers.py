@@ -69,6 +69,7 @@ class Dispatcher:
         self.max_sessions = max_sessions
         self.limits = limits
         self.offer_providers: dict[str, Callable[[Session], Awaitable[Any]]] = {}
+        self.login_gate: Callable[[ConnectionState, accounts.Player], Awaitable[None]] | None = None
         self._handlers: dict[str, Handler] = {
             "hello": self.hello,
             "register": self.register,
@@ -137,6 +138,8 @@ class Dispatcher:
         if connection.session is not None:
             raise ProtocolError("already_authenticated", "this connection already has a session")
         player = await deferToThread(self._authenticate, message["login"], message["password"])
+        if self.login_gate is not None:
+            await self.login_gate(connection, player)  # raises when the account may not play
         session = await self.db.transaction(
             lambda c: accounts.open_session(c, player, connection.ip, self.max_sessions)
         )

@@ -113,3 +113,15 @@ player_identities = Table(
     Column("payment_account", Text(), nullable=True),  # JSON: iban or reference, cib, label
     Column("confirmed_at", UTCDateTime(), nullable=True),
 )
+
+# Self-exclusions (annex AUTOINTERDICTION), one row per licence; never deleted.
+self_exclusions = Table(
+    "self_exclusions",
+    metadata,
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    Column("player_id", String(64), ForeignKey("players.id"), nullable=False, index=True),
+    Column("licence", String(2), nullable=False),
+    Column("kind", String(16), nullable=False),  # Temporaire | Definitive
+    Column("starts_at", UTCDateTime(), nullable=False),
+    Column("days", Integer(), nullable=False),
+)

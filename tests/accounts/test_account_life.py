@@ -132,6 +132,68 @@ def test_a_whole_account_life_is_traced(server_factory: Any, db_url: str, dns_se
             withdrawal.findtext("SoldeApres")) == ("50.00", "20.00", "30.00")
 
 
+def verified_events(server: ServerProcess, db_url: str, tmp_path: Path) -> list[etree._Element]:
+    export_file, lot_file = tmp_path / "export.jsonl", tmp_path / "lot.xml"
+    assert croupier("vault", "export", "--data-dir", str(server.data_dir), "--db-url", db_url, "--from-id", "0",
+                    "--out", str(export_file)).returncode == 0
+    pki = PkiPaths(shared_pki_dir())
+    verified = croupier("vault", "verify", "--in", str(export_file), "--key", str(pki.key("regulator-encryption")),
+                        "--passphrase-file", str(pki.regulator_passphrase), "--ca", str(pki.cert("ca")),
+                        "--out", str(lot_file))
+    assert verified.returncode == 0, verified.stderr
+    return [etree.fromstring(line) for line in lot_file.read_text().splitlines()[1:-1]]
+
+
+def opened(server: ServerProcess, login: str) -> tuple[BlockingClient, str]:
+    client = connect(server)
+    player_id = client.call("open_account", identity=form(login), password="correct horse battery")["player_id"]
+    client.call("accept_terms", version="2026-01")
+    client.call("set_limits", stake={"amount_cents": 20000, "period": "S"},
+                deposit={"amount_cents": 10000, "period": "S"}, payout_above_cents=150000)
+    client.call("deposit", amount_cents=4000)
+    ack_next(client, "CPTEALIM")
+    client.call("set_payment_account", iban=IBAN)
+    return client, player_id
+
+
+def test_self_exclusion_and_closure(server_factory: Any, db_url: str, dns_server: str, tmp_path: Path) -> None:
+    server = server_factory(**{"interdits.servers": [dns_server], "interdits.secret": SECRET,
+                               "vault.lot_max_events": 1})
+    client, player_id = opened(server, "excluded")
+    assert error_code(client.request("self_exclude", exclusion="temporary", days=6)) == "invalid_value"
+    excluded = client.call("self_exclude", exclusion="temporary", days=42)
+    assert excluded["days"] == 43 and excluded["licences"] == ["PS", "PH", "JC"]
+    assert error_code(client.request("deposit", amount_cents=100)) == "account_refused"
+    client.call("logout")
+    refused = client.request("login", login="excluded", password="correct horse battery")
+    assert error_code(refused) == "account_refused" and "auto-interdiction" in refused["message"]
+
+    other, other_id = opened(server, "leaving")
+    closure = other.call("self_exclude", exclusion="definitive")["closure"]
+    assert closure["solde_clos_cents"] == 4000 and closure["payout"]["status"] == "succeeded"
+    ack_next(other, "CPTERETRAIT")
+    other.call("logout")
+    assert error_code(other.request("login", login="leaving", password="correct horse battery")) == "account_refused"
+    _, balances = server.api("GET", f"/api/players/{other_id}/balances")
+    assert balances["balances"]["solde:ALL"] == 0
+    wait_sealed(db_url, 24)  # 11 events for the first player, 13 for the second
+
+    events = verified_events(server, db_url, tmp_path)
+    mine = [(e.tag, e.findtext("TypAg"), e.findtext("TypeRefus") or e.findtext("TypInterdiction"))
+            for e in events if e.findtext("IDJoueur") == player_id]
+    assert [m for m in mine if m[0] == "AUTOINTERDICTION"] == [
+        ("AUTOINTERDICTION", lic, "Temporaire") for lic in ("PS", "PH", "JC")]
+    assert [m for m in mine if m[0] == "ACCESREFUSE"] == [("ACCESREFUSE", lic, "AutoInterdit") for lic in ("PS", "PH", "JC")]
+    durations = {e.findtext("Duree") for e in events if e.tag == "AUTOINTERDICTION" and e.findtext("IDJoueur") == player_id}
+    assert durations == {"43"}
+    theirs = [e for e in events if e.findtext("IDJoueur") == other_id]
+    tags = [e.tag for e in theirs]
+    assert tags[-8:] == ["AUTOINTERDICTION"] * 3 + ["CLOTUREDEM", "CPTERETRAIT"] + ["ACCESREFUSE"] * 3
+    closing = theirs[-5]
+    assert closing.findtext("SoldeClos") == "40.00"
+    assert {e.findtext("TypeRefus") for e in theirs[-3:]} == {"Cloture"}
+
+
 def test_an_unreachable_banned_players_resolver_fails_closed(server_factory: Any) -> None:
     server = server_factory(**{"interdits.servers": ["127.0.0.1:9"], "interdits.secret": SECRET})
     client = connect(server)

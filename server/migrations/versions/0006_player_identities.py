@@ -1,4 +1,4 @@
-"""Player identities: the verified identity and HashJoueur behind an account.
+"""Player identities (the verified identity and HashJoueur behind an account) and self-exclusions.
 
 Revision ID: 0006
 Revises: 0005
@@ -8,7 +8,7 @@ Create Date: 2026-11-29
 import sqlalchemy as sa
 from alembic import op
 
-from server.db.types import UTCDateTime
+from server.db.types import BIG_ID, UTCDateTime
 
 revision = "0006"
 down_revision = "0005"
@@ -31,7 +31,21 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["player_id"], ["players.id"], name="fk_player_identities_player_id_players"),
         sa.PrimaryKeyConstraint("player_id", name="pk_player_identities"),
     )
+    op.create_table(
+        "self_exclusions",
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
+        sa.Column("player_id", sa.String(64), nullable=False),
+        sa.Column("licence", sa.String(2), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("starts_at", UTCDateTime(), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["player_id"], ["players.id"], name="fk_self_exclusions_player_id_players"),
+        sa.PrimaryKeyConstraint("id", name="pk_self_exclusions"),
+    )
+    op.create_index("ix_self_exclusions_player_id", "self_exclusions", ["player_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_self_exclusions_player_id", "self_exclusions")
+    op.drop_table("self_exclusions")
     op.drop_table("player_identities")
