@@ -30,6 +30,7 @@ from server.db.pool import Database
 from server.handlers import Dispatcher, Limits
 from server.hub import Hub
 from server.account_flows import AccountFlows, AccountSettings
+from server.banned_recheck import BannedRecheck
 from server.frontal_link import Frontal
 from server.interdits.checker import BannedPlayersChecker
 from server.payment_refs import BankTable
@@ -40,7 +41,7 @@ from server.notices import NoticeService
 from server.operator_api import OperatorApi
 from server.passwords import ScryptParams
 from server.protocol.schemas import MessageValidator
-from server.ws import CLOSE_GOING_AWAY, PlayerFactory
+from server.ws import CLOSE_BLOCKED, CLOSE_GOING_AWAY, PlayerFactory
 
 log = Logger(namespace="croupier.app")
 
@@ -129,11 +130,18 @@ class CroupierApp:
         flows = AccountFlows(self.db, self.hub, self.frontal.sensor, checker, payments, BankTable.load(),
                              self.notices, settings)
         self.dispatcher.login_gate = flows.refuse_login
+        self.recheck = BannedRecheck(self.db, checker, config.get("interdits.secret"),
+                                     on_banned=lambda pid: self.hub.close_player(pid, CLOSE_BLOCKED, "account blocked"))
+        self.api.add_route(b"POST", r"^/api/jobs/interdits-recheck$", frozenset({"operator"}), self._run_recheck)
         for kind, (handler, public) in flows.handlers().items():
             self.dispatcher.add_handler(kind, handler, public=public)
         self.api.add_route(b"POST", r"^/api/players/(?P<pid>[A-Za-z0-9]{1,64})/confirm$", frozenset({"operator"}),
                            flows.operator_confirm)
         return flows
+
+    async def _run_recheck(self, request: Any, match: Any, actor: Any, body: Any) -> tuple[int, Any]:
+        report = await self.recheck.run()
+        return 200, {"checked": report.checked, "banned": report.banned, "unavailable": report.unavailable}
 
     def bootstrap_token(self) -> None:
         """First start: an operator token so the newcomer can use the API at once."""
@@ -152,6 +160,7 @@ class CroupierApp:
         self.guard.arm(self.db.engine)
         self.db.start()
         self.frontal.start()
+        self.recheck.start(self.config.get("interdits.recheck_poll_seconds"))
         ws_host, ws_port, ws_path = config.get("ws.host"), config.get("ws.port"), config.get("ws.path")
         self.factory = PlayerFactory(
             hub=self.hub,

@@ -57,6 +57,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "servers": [],  # resolvers for the banned-players zone, "host:port"; empty: /etc/resolv.conf
         "zone": "interdits-arjel.fr",
         "secret": "staging-secret",  # the HMAC key ARJEL gives the operator (annex 3.2.2)
+        "recheck_poll_seconds": 3600.0,  # how often to look whether the monthly re-check is due
     },
     "notices": {
         "max_pending_per_player": 1000,

@@ -42,5 +42,12 @@ class Hub:
         for connection in list(self._by_player.get(player_id, ())):
             connection.send_message(message)
 
+    def close_player(self, player_id: str, code: int, reason: str) -> None:
+        """End a player's live connections (an account blocked while connected)."""
+        for connection in list(self._by_player.get(player_id, ())):
+            close = getattr(connection, "sendClose", None)
+            if close is not None:
+                close(code, reason)
+
     def online_players(self) -> int:
         return len(self._by_player)

@@ -24,6 +24,7 @@ log = Logger(namespace="croupier.ws")
 # application send only 1000 and 3000-4999). Mirrors of 1001 "going away" and 1008 "policy".
 CLOSE_GOING_AWAY = 4001
 CLOSE_POLICY = 4008
+CLOSE_BLOCKED = 4003  # the account was blocked (banned-players re-check) while connected
 
 
 class PlayerProtocol(WebSocketServerProtocol):

@@ -125,3 +125,11 @@ self_exclusions = Table(
     Column("starts_at", UTCDateTime(), nullable=False),
     Column("days", Integer(), nullable=False),
 )
+
+# When each periodic job last completed, so restarts do not postpone monthly duties.
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("last_run_at", UTCDateTime(), nullable=False),
+)

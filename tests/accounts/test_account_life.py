@@ -194,6 +194,41 @@ def test_self_exclusion_and_closure(server_factory: Any, db_url: str, dns_server
     assert {e.findtext("TypeRefus") for e in theirs[-3:]} == {"Cloture"}
 
 
+def test_the_monthly_recheck_blocks_newly_listed_players(server_factory: Any, tmp_path: Path) -> None:
+    listing = tmp_path / "interdits.csv"
+    listing.write_text("Ana;Garcia;19800101;MADRID;ESPAGNE;\n")
+    dns = subprocess.Popen([sys.executable, "-m", "server.cli", "interdits", "serve", "--list", str(listing),
+                            "--secret", SECRET, "--port", "0"], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert dns.stdout is not None
+        address = re.search(r"on (127\.0\.0\.1:\d+)", dns.stdout.readline()).group(1)  # type: ignore[union-attr]
+        server = server_factory(**{"interdits.servers": [address], "interdits.secret": SECRET})
+        client = connect(server)
+        player_id = client.call("open_account", identity=form("jpd"), password="correct horse battery")["player_id"]
+        status, report = server.api("POST", "/api/jobs/interdits-recheck", {})
+        assert status == 200 and report == {"checked": 1, "banned": [], "unavailable": 0}
+    finally:
+        dns.terminate()
+        dns.wait(10)
+    # The file now lists the player (same port: restart the DNS server on it).
+    listing.write_text("Jean-Pierre;Dupond;19791201;NICE;ALPES-MARITIMES;FRANCE;\n")
+    host, port = address.split(":")
+    dns = subprocess.Popen([sys.executable, "-m", "server.cli", "interdits", "serve", "--list", str(listing),
+                            "--secret", SECRET, "--port", port], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert dns.stdout is not None and "serving" in dns.stdout.readline()
+        status, report = server.api("POST", "/api/jobs/interdits-recheck", {})
+        assert status == 200 and report["banned"] == [player_id]
+        _, code, _ = client.wait_closed()
+        assert code == 4003  # the live connection of a blocked account ends
+        again = connect(server)
+        refused = again.request("login", login="jpd", password="correct horse battery")
+        assert error_code(refused) == "account_refused" and "interdits" in refused["message"]
+    finally:
+        dns.terminate()
+        dns.wait(10)
+
+
 def test_an_unreachable_banned_players_resolver_fails_closed(server_factory: Any) -> None:
     server = server_factory(**{"interdits.servers": ["127.0.0.1:9"], "interdits.secret": SECRET})
     client = connect(server)

@@ -43,9 +43,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_self_exclusions"),
     )
     op.create_index("ix_self_exclusions_player_id", "self_exclusions", ["player_id"])
+    op.create_table(
+        "job_runs",
+        sa.Column("name", sa.String(64), nullable=False),
+        sa.Column("last_run_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_job_runs"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("job_runs")
     op.drop_index("ix_self_exclusions_player_id", "self_exclusions")
     op.drop_table("self_exclusions")
     op.drop_table("player_identities")
