@@ -101,10 +101,19 @@ def _ensure_accounts(connection: Connection, codes: Iterable[str]) -> None:
 
 
 def _lock(connection: Connection, codes: Sequence[str]) -> dict[str, Any]:
-    query = select(ledger_accounts).where(ledger_accounts.c.code.in_(codes)).order_by(ledger_accounts.c.id)
-    if connection.dialect.name != "sqlite":
-        query = query.with_for_update()
-    return {row.code: row for row in connection.execute(query)}
+    """Read the accounts; lock (in id order) only those that may not go negative.
+
+    Operator accounts may go negative, so nothing needs their balance before the update:
+    they are changed last with an atomic increment, and a hot one (stakes in play) is held
+    only from that statement to the commit instead of for the whole movement."""
+    rows = {row.code: row for row in connection.execute(
+        select(ledger_accounts).where(ledger_accounts.c.code.in_(codes)).order_by(ledger_accounts.c.id))}
+    guarded = [code for code in codes if not rows[code].may_go_negative]
+    if guarded and connection.dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE already serialises
+        query = (select(ledger_accounts).where(ledger_accounts.c.code.in_(guarded))
+                 .order_by(ledger_accounts.c.id).with_for_update())
+        rows.update({row.code: row for row in connection.execute(query)})
+    return rows
 
 
 def post(
@@ -151,10 +160,16 @@ def post(
         [{"transaction_id": transaction_id, "account_id": accounts[p.account].id, "amount_cents": p.amount_cents}
          for p in postings],
     )
-    for code in codes:
-        connection.execute(
-            update(ledger_accounts).where(ledger_accounts.c.id == accounts[code].id).values(balance_cents=after[code])
-        )
+    for code in sorted(codes, key=lambda c: accounts[c].id):
+        account = ledger_accounts.c
+        if accounts[code].may_go_negative:
+            after[code] = connection.execute(
+                update(ledger_accounts).where(account.id == accounts[code].id)
+                .values(balance_cents=account.balance_cents + delta[code]).returning(account.balance_cents)
+            ).scalar_one()
+        else:
+            connection.execute(update(ledger_accounts).where(account.id == accounts[code].id)
+                               .values(balance_cents=after[code]))
     return Transaction(transaction_id, kind, created_at, tuple(postings), after)
 
 
