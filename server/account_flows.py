@@ -34,7 +34,7 @@ from server.hub import Hub
 from server.identity import Identity, IdentityError, parse_identity
 from server.notices import NoticeService, insert_notice
 from server.interdits.checker import BannedPlayersChecker, CheckUnavailable, Verdict
-from server.moderators import Ceiling, CeilingExceeded, Moderators, Period, apply_change
+from server.moderators import Ceiling, CeilingExceeded, Moderators, Period, apply_change, automatic_payout
 from server.passwords import ScryptParams, hash_password
 from server.payment_refs import BankTable, PaymentReferenceError, check_iban
 from server.protocol.errors import ProtocolError
@@ -107,6 +107,7 @@ class AccountFlows:
             "withdraw": (self.withdraw, False),
             "account": (self.account, False),
             "self_exclude": (self.self_exclude, False),
+            "update_identity": (self.update_identity, False),
             "close_account": (self.close_account, False),
         }
 
@@ -149,21 +150,7 @@ class AccountFlows:
         except IdentityError as exc:
             raise ProtocolError("invalid_identity", str(exc)) from None
         licences = tuple(message.get("licences") or self.settings.licences)
-        born_in_france = identity.birth_department != "99"
-        key = banned_player_key(self.settings.banned_secret, identity.first_name, identity.birth_name,
-                                identity.birth_date)
-        place = dnsbl_birthplace(identity.birth_town, identity.birth_department, identity.birth_country,
-                                 born_in_france)
-        try:
-            resolution = await self.checker.check(key, place)
-        except CheckUnavailable as exc:
-            log.warn("banned-players check unavailable: {reason}", reason=str(exc))
-            raise ProtocolError("check_unavailable", "the banned-players check cannot be made right now; "
-                                                     "nothing was recorded, retry in a few minutes") from None
-        if resolution.verdict is Verdict.BANNED:
-            log.info("opening refused: listed in the banned-players file")
-            raise ProtocolError("account_refused", "this person is listed in the banned-players file (interdits "
-                                                   "de jeux) and may not open an account")
+        await self._check_not_banned(identity)
         password_hash = await deferToThread(hash_password, message["password"], self.settings.scrypt)
         player_id, session_id = accounts.new_player_id(), accounts.new_session_id()
         hash_j = hash_joueur(identity.first_name, identity.birth_name, identity.birth_date, identity.birthplace)
@@ -186,6 +173,46 @@ class AccountFlows:
         log.info("account opened for {player_id}", player_id=player_id)
         return {"player_id": player_id, "pseudo": identity.pseudo, "licences": list(licences),
                 "next": ["accept_terms", "set_limits", "set_payment_account"]}
+
+    async def _check_not_banned(self, identity: Identity) -> None:
+        """Annex 3.2, fail closed: an unavailable check lets nobody through."""
+        key = banned_player_key(self.settings.banned_secret, identity.first_name, identity.birth_name,
+                                identity.birth_date)
+        place = dnsbl_birthplace(identity.birth_town, identity.birth_department, identity.birth_country,
+                                 identity.birth_department != "99")
+        try:
+            resolution = await self.checker.check(key, place)
+        except CheckUnavailable as exc:
+            log.warn("banned-players check unavailable: {reason}", reason=str(exc))
+            raise ProtocolError("check_unavailable", "the banned-players check cannot be made right now; "
+                                                     "nothing was recorded, retry in a few minutes") from None
+        if resolution.verdict is Verdict.BANNED:
+            log.info("refused: listed in the banned-players file")
+            raise ProtocolError("account_refused", "this person is listed in the banned-players file (interdits "
+                                                   "de jeux) and may not hold an account")
+
+    async def update_identity(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
+        session = self._session(connection)
+        row = await self._identity(session)
+        try:
+            identity = parse_identity(message["identity"], self.clock().date())
+        except IdentityError as exc:
+            raise ProtocolError("invalid_identity", str(exc)) from None
+        if (identity.login, identity.pseudo) != (session.player.login, session.player.pseudo):
+            raise ProtocolError("invalid_value", "login and pseudo cannot be changed here")
+        await self._check_not_banned(identity)
+        # HashJoueur follows the identity: a new name or birthplace gives a new hash, carried
+        # by this event and every later one.
+        hash_j = hash_joueur(identity.first_name, identity.birth_name, identity.birth_date, identity.birthplace)
+        licences = tuple(row.licences.split(","))
+
+        def trace(at: datetime) -> etree._Element:
+            return cj.build_modifinfoperso(self._header(session, hash_j, at), _personal_info(identity, licences))
+
+        await self._traced(session, trace, lambda: self.db.transaction(lambda c: c.execute(
+            update(player_identities).where(player_identities.c.player_id == session.player.id)
+            .values(form=json.dumps(_identity_json(identity)), hash_joueur=hash_j))))
+        return {"hash_changed": hash_j != row.hash_joueur}
 
     async def accept_terms(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         session = self._session(connection)
@@ -227,7 +254,12 @@ class AccountFlows:
         await self._traced(session, trace, lambda: self.db.transaction(lambda c: c.execute(
             update(player_identities).where(player_identities.c.player_id == session.player.id)
             .values(limits=json.dumps(stored)))))
-        return {"in_force": stored["current"], "pending": stored["pending"], "pending_from": stored["pending_from"]}
+        result: dict[str, Any] = {"in_force": stored["current"], "pending": stored["pending"],
+                                  "pending_from": stored["pending_from"]}
+        payout = await self.automatic_payout(session.player.id)  # a lowered threshold applies at once
+        if payout is not None:
+            result["automatic_payout"] = payout
+        return result
 
     async def set_payment_account(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         session = self._session(connection)
@@ -293,7 +325,29 @@ class AccountFlows:
             raise ProtocolError("limit_reached", str(exc)) from None
         except PaymentRefused as exc:
             raise ProtocolError("payment_refused", str(exc)) from None
-        return {"payment_id": payment.id, "status": payment.status}
+        result: dict[str, Any] = {"payment_id": payment.id, "status": payment.status}
+        payout = await self.automatic_payout(session.player.id)
+        if payout is not None:
+            result["automatic_payout"] = payout
+        return result
+
+    async def automatic_payout(self, player_id: str) -> dict[str, Any] | None:
+        """The balance moderator (PREFCPTE Compte/Max): the excess goes to the payment account.
+        It waits for the documents' confirmation and a payment account, like any withdrawal."""
+        row = await self.db.transaction(lambda c: c.execute(select(player_identities).where(
+            player_identities.c.player_id == player_id)).first())
+        moderators = limits_in_force(row.limits if row else None, self.clock())
+        if row is None or moderators is None or row.payment_account is None or row.confirmed_at is None:
+            return None
+        solde = await self.db.transaction(lambda c: ledger.balance(c, player_account(player_id)))
+        excess = automatic_payout(solde, moderators)
+        if excess <= 0:
+            return None
+        target = json.loads(row.payment_account)
+        payment = await self.payments.withdraw(player_id, excess, target["iban"] or target["reference"],
+                                               trigger="moderator")
+        log.info("automatic payout of {cents} cents for {player_id}", cents=excess, player_id=player_id)
+        return {"payment_id": payment.id, "status": payment.status, "amount_cents": excess}
 
     async def withdraw(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         session = self._session(connection)

@@ -229,6 +229,43 @@ def test_the_monthly_recheck_blocks_newly_listed_players(server_factory: Any, tm
         dns.wait(10)
 
 
+def test_identity_changes_limits_and_automatic_payout(server_factory: Any, db_url: str, dns_server: str,
+                                                      tmp_path: Path) -> None:
+    server = server_factory(**{"interdits.servers": [dns_server], "interdits.secret": SECRET,
+                               "vault.lot_max_events": 1})
+    client, player_id = opened(server, "marie")  # 40.00 deposited, deposit ceiling 100.00 a week
+    raised = client.call("set_limits", stake={"amount_cents": 30000, "period": "S"},
+                         deposit={"amount_cents": 5000, "period": "S"}, payout_above_cents=6000)
+    # The deposit ceiling and the payout threshold go down at once; the stake ceiling waits.
+    assert raised["in_force"]["deposit"]["amount_cents"] == 5000 and raised["in_force"]["payout_above_cents"] == 6000
+    assert raised["in_force"]["stake"]["amount_cents"] == 20000 and raised["pending"]["stake"]["amount_cents"] == 30000
+    assert error_code(client.request("deposit", amount_cents=2000)) == "limit_reached"  # 40 + 20 > 50
+    status, _ = server.api("POST", f"/api/players/{player_id}/confirm", {})
+    assert status == 201
+    ack_next(client, "OUVOKCONFIRME")
+    status, _ = server.api("POST", f"/api/players/{player_id}/movements",
+                           {"kind": "CPTEABOND", "licence": "JC", "amount_cents": 1000, "info": "x", "type": "Offre"})
+    ack_next(client, "CPTEABOND")
+    deposit = client.call("deposit", amount_cents=1000)  # 40 + 10 + 10 = 60.00, at the threshold: no payout
+    assert "automatic_payout" not in deposit
+    ack_next(client, "CPTEALIM")
+    lowered = client.call("set_limits", stake={"amount_cents": 20000, "period": "S"},
+                          deposit={"amount_cents": 5000, "period": "S"}, payout_above_cents=5500)
+    assert lowered["automatic_payout"]["amount_cents"] == 500  # 60.00 over a 55.00 threshold
+    ack_next(client, "CPTERETRAIT")
+    _, balances = server.api("GET", f"/api/players/{player_id}/balances")
+    assert balances["balances"]["solde:ALL"] == 5500
+    changed = form("marie", name="Durand")  # a new birth name: a new HashJoueur
+    assert client.call("update_identity", identity=changed)["hash_changed"] is True
+    wait_sealed(db_url, 12)
+    events = verified_events(server, db_url, tmp_path)
+    tags = [e.tag for e in events]
+    assert tags.count("PREFCPTE") == 3 and tags[-2:] == ["CPTERETRAIT", "MODIFINFOPERSO"]
+    assert events[-2].findtext("SoldeMouvement") == "5.00" and events[-2].findtext("SoldeApres") == "55.00"
+    assert events[-1].findtext("HashJoueur") == hash_joueur("Jean-Pierre", "Durand", "19791201", "Nice")
+    assert events[-3].findtext("HashJoueur") == hash_joueur("Jean-Pierre", "Dupond", "19791201", "Nice")
+
+
 def test_an_unreachable_banned_players_resolver_fails_closed(server_factory: Any) -> None:
     server = server_factory(**{"interdits.servers": ["127.0.0.1:9"], "interdits.secret": SECRET})
     client = connect(server)
