@@ -38,7 +38,7 @@ from server.moderators import Ceiling, CeilingExceeded, Moderators, Period, appl
 from server.passwords import ScryptParams, hash_password
 from server.payment_refs import BankTable, PaymentReferenceError, check_iban
 from server.protocol.errors import ProtocolError
-from server.self_exclusion import ExclusionError, ExclusionKind, definitive, temporary
+from server.self_exclusion import ExclusionError, ExclusionKind, add_months, definitive, temporary
 from server.wallet import ledger
 from server.wallet.ledger import player_account
 from server.wallet.payments import PaymentRefused, Payments
@@ -70,6 +70,13 @@ def _moderators_json(moderators: Moderators) -> dict[str, Any]:
 
 def _moderators(raw: dict[str, Any]) -> Moderators:
     return Moderators(_ceiling(raw["stake"]), _ceiling(raw["deposit"]), raw["payout_above_cents"])
+
+
+def unconfirmed_deadline(opened_at: datetime) -> datetime:
+    """An account whose documents are not checked within a month is deactivated (annex
+    1.3.3.d: until OUVOKCONFIRME the account is provisional)."""
+    day = add_months(opened_at.date(), 1)
+    return datetime.combine(day, opened_at.timetz())
 
 
 def limits_in_force(stored: str | None, at: datetime) -> Moderators | None:
@@ -312,6 +319,8 @@ class AccountFlows:
         excluded = {e.licence for e in rows if e.starts_at <= now < e.starts_at + timedelta(days=e.days)}
         if excluded >= set(row.licences.split(",")):
             raise ProtocolError("account_refused", "the account is deactivated by a self-exclusion in progress")
+        if row.confirmed_at is None and now >= unconfirmed_deadline(row.created_at):
+            raise ProtocolError("account_refused", "the identity documents were not checked within a month")
 
     async def deposit(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         session = self._session(connection)
@@ -463,6 +472,8 @@ class AccountFlows:
             refusal, cause = "Interdit", "inscrit au fichier des interdits de jeux"
         elif excluded >= set(licences):
             refusal, cause = "AutoInterdit", "auto-interdiction en cours"
+        elif identity.confirmed_at is None and now >= unconfirmed_deadline(identity.created_at):
+            refusal, cause = "DelaiIdentite", "pièces d'identité non vérifiées dans le délai d'un mois"
         else:
             return
         session_id = accounts.new_session_id()

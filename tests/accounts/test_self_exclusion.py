@@ -43,3 +43,10 @@ def test_active_window() -> None:
     exclusion = temporary(at(2011, 2, 10), days=7)
     assert exclusion.active(at(2011, 2, 17)) and not exclusion.active(at(2011, 2, 18))
     assert add_months(date(2011, 12, 31), 2) == date(2012, 2, 29)
+
+
+def test_an_unconfirmed_account_has_a_month() -> None:
+    from server.account_flows import unconfirmed_deadline
+
+    assert unconfirmed_deadline(at(2011, 1, 31)) == at(2011, 2, 28)
+    assert unconfirmed_deadline(at(2011, 3, 15)) == at(2011, 4, 15)
