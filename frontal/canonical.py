@@ -72,8 +72,9 @@ def money(amount: Decimal | int) -> str:
     """``125.67``: a point, no thousands separator, exactly two decimals; integers are cents."""
     if isinstance(amount, bool):
         raise TypeError("not an amount")
-    if isinstance(amount, int):
-        value = Decimal(amount) / 100
+    if isinstance(amount, int):  # cents: integer arithmetic, exact and cheap
+        sign, cents = ("-" if amount < 0 else ""), abs(amount)
+        return f"{sign}{cents // 100}.{cents % 100:02d}"
     elif isinstance(amount, Decimal):
         value = amount
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,8 +24,10 @@ class Header:
     id_coffre: int | None = None
 
 
+@lru_cache(maxsize=65536)
 def ip_text(address: str) -> str:
-    """IPv4 as is; IPv6 exploded, the form the annex's pattern describes."""
+    """IPv4 as is; IPv6 exploded, the form the annex's pattern describes. Cached: a
+    session's address recurs in every one of its events."""
     ip = ipaddress.ip_address(address)
     return ip.exploded if ip.version == 6 else str(ip)
 

@@ -68,7 +68,7 @@ def export(engine: Engine, id_coffre: int, wanted: ExportRange, out: IO[str]) ->
         condition = and_(
             lots.date_horodatage_us >= epoch_us(wanted.from_date) if wanted.from_date else True,
             lots.first_date_evt_us <= epoch_us(wanted.to_date) if wanted.to_date else True)
-    with engine.connect() as connection:
+    with engine.connect().execution_options(read_only=True) as connection:
         bounds = connection.execute(select(func.min(lots.lot_no), func.max(lots.lot_no)).where(
             (lots.id_coffre == id_coffre) & condition)).one()
         if bounds[0] is None:

@@ -9,11 +9,12 @@ Deferred fires only after that commit.
 
 from __future__ import annotations
 
+import copy
 import queue
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from lxml import etree
 from sqlalchemy import insert, select, update
@@ -34,17 +35,31 @@ class Deposit:
     idempotency_key: str | None = None
 
 
-def _stamp(event: etree._Element, id_evt: int, id_coffre: int) -> str:
-    """Set IDEvt (and IDCoffre, which the vault owns), check the XSD, serialise on one line.
+@dataclass(frozen=True)
+class Prepared:
+    """A deposit checked and serialised, waiting only for its IDEvt."""
+
+    event_name: str
+    line: str  # canonical XML with IDEvt 0: the vault writes the real one in the header
+    idempotency_key: str | None
+
+
+_PROVISIONAL = "<IDEvt>0</IDEvt>"
+
+
+def prepare(deposit: Deposit, id_coffre: int) -> Prepared:
+    """Set IDCoffre (the vault's), check the XSD, serialise on one line, outside any transaction.
 
     The line is canonical XML (C14N 1.0), so a lot's plaintext is canonical as it is and its
-    signature digests the bytes anyone extracting it will read.
+    signature digests the bytes anyone extracting it will read. IDEvt is the header's third
+    element, so the first ``<IDEvt>0</IDEvt>`` of the line is the header's, whatever the body
+    holds; its value does not change the event's validity.
     """
-    stamped = etree.fromstring(etree.tostring(event))
+    stamped = copy.deepcopy(deposit.event)
     id_node = stamped.find("IDEvt")
-    if id_node is None:
-        raise JournalError(f"{stamped.tag} has no IDEvt element for the vault to fill")
-    id_node.text = str(id_evt)
+    if id_node is None or stamped.index(id_node) != 2:
+        raise JournalError(f"{stamped.tag} has no IDEvt, third in its header, for the vault to fill")
+    id_node.text = "0"
     coffre = stamped.find("IDCoffre")
     if coffre is not None:
         coffre.text = str(id_coffre)
@@ -52,7 +67,11 @@ def _stamp(event: etree._Element, id_evt: int, id_coffre: int) -> str:
     line = etree.tostring(stamped, method="c14n").decode("utf-8")
     if "\n" in line or "\r" in line:
         raise JournalError("an event must hold on one line (the lot separator is LF)")
-    return line
+    return Prepared(stamped.tag, line, deposit.idempotency_key)
+
+
+def _stamped(prepared: Prepared, id_evt: int) -> str:
+    return prepared.line.replace(_PROVISIONAL, f"<IDEvt>{id_evt}</IDEvt>", 1)
 
 
 def ensure_vault(connection: Connection, id_coffre: int) -> None:
@@ -60,8 +79,9 @@ def ensure_vault(connection: Connection, id_coffre: int) -> None:
         connection.execute(insert(vault_counters).values(id_coffre=id_coffre, next_id_evt=0))
 
 
-def append(connection: Connection, id_coffre: int, deposits: list[Deposit]) -> list[int]:
+def append(connection: Connection, id_coffre: int, deposits: Sequence[Deposit | Prepared]) -> list[int]:
     """Store deposits in order in the caller's transaction; return their IDEvt."""
+    items = [d if isinstance(d, Prepared) else prepare(d, id_coffre) for d in deposits]
     query = select(vault_counters.c.next_id_evt).where(vault_counters.c.id_coffre == id_coffre)
     if connection.dialect.name != "sqlite":
         query = query.with_for_update()  # SQLite: BEGIN IMMEDIATE already serialises writers
@@ -70,8 +90,8 @@ def append(connection: Connection, id_coffre: int, deposits: list[Deposit]) -> l
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     journaled_us = time.time_ns() // 1000
-    for deposit in deposits:
-        key = deposit.idempotency_key
+    for item in items:
+        key = item.idempotency_key
         if key is not None:
             if key in seen:
                 ids.append(seen[key])
@@ -83,8 +103,8 @@ def append(connection: Connection, id_coffre: int, deposits: list[Deposit]) -> l
             if existing is not None:
                 ids.append(existing)
                 continue
-        rows.append({"id_coffre": id_coffre, "id_evt": next_id, "event_name": deposit.event.tag,
-                     "payload": _stamp(deposit.event, next_id, id_coffre), "idempotency_key": key,
+        rows.append({"id_coffre": id_coffre, "id_evt": next_id, "event_name": item.event_name,
+                     "payload": _stamped(item, next_id), "idempotency_key": key,
                      "journaled_us": journaled_us})
         if key is not None:
             seen[key] = next_id
@@ -155,18 +175,44 @@ class VaultWriter:
                 return
 
     def _commit(self, group: list[tuple[Deposit, "Deferred[int]"]]) -> None:
+        # Checking and serialising happen before the write transaction, which then holds
+        # the database's write lock only for the inserts.
+        ready: list[tuple[Prepared, "Deferred[int]"]] = []
+        for deposit, d in group:
+            try:
+                ready.append((prepare(deposit, self.id_coffre), d))
+            except Exception as exc:
+                self._reactor.callFromThread(d.errback, exc)
+        if not ready:
+            return
         try:
             with self._engine.begin() as connection:
-                ids = append(connection, self.id_coffre, [deposit for deposit, _ in group])
+                ids = append(connection, self.id_coffre, [prepared for prepared, _ in ready])
         except Exception as exc:
-            if len(group) > 1:
+            if len(ready) > 1:
                 # One bad event must not fail its neighbours: retry them one by one.
-                for item in group:
-                    self._commit([item])
+                for prepared, d in ready:
+                    self._commit_prepared(prepared, d)
                 return
-            self._reactor.callFromThread(group[0][1].errback, exc)
+            self._reactor.callFromThread(ready[0][1].errback, exc)
             return
         if self._on_commit is not None:
-            self._on_commit(len(group))
-        for (_, d), id_evt in zip(group, ids):
-            self._reactor.callFromThread(d.callback, id_evt)
+            self._on_commit(len(ready))
+        self._reactor.callFromThread(_confirm, [(d, id_evt) for (_, d), id_evt in zip(ready, ids)])
+
+    def _commit_prepared(self, prepared: Prepared, d: "Deferred[int]") -> None:
+        try:
+            with self._engine.begin() as connection:
+                (id_evt,) = append(connection, self.id_coffre, [prepared])
+        except Exception as exc:
+            self._reactor.callFromThread(d.errback, exc)
+            return
+        if self._on_commit is not None:
+            self._on_commit(1)
+        self._reactor.callFromThread(d.callback, id_evt)
+
+
+def _confirm(confirmations: list[tuple["Deferred[int]", int]]) -> None:
+    """One wake-up of the reactor for a whole committed group."""
+    for d, id_evt in confirmations:
+        d.callback(id_evt)
