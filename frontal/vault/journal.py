@@ -80,41 +80,46 @@ def ensure_vault(connection: Connection, id_coffre: int) -> None:
 
 
 def append(connection: Connection, id_coffre: int, deposits: Sequence[Deposit | Prepared]) -> list[int]:
-    """Store deposits in order in the caller's transaction; return their IDEvt."""
+    """Store deposits in order in the caller's transaction; return their IDEvt.
+
+    Three statements whatever the group's size: one lookup of the idempotency keys, one
+    counter increment that allocates the group's IDs (row-locked until commit), one insert.
+    """
     items = [d if isinstance(d, Prepared) else prepare(d, id_coffre) for d in deposits]
-    query = select(vault_counters.c.next_id_evt).where(vault_counters.c.id_coffre == id_coffre)
-    if connection.dialect.name != "sqlite":
-        query = query.with_for_update()  # SQLite: BEGIN IMMEDIATE already serialises writers
-    next_id = connection.execute(query).scalar_one()
-    ids: list[int] = []
-    rows: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    journaled_us = time.time_ns() // 1000
-    for item in items:
+    keys = sorted({item.idempotency_key for item in items if item.idempotency_key is not None})
+    known: dict[str, int] = {}
+    if keys:
+        known = dict(connection.execute(select(vault_events.c.idempotency_key, vault_events.c.id_evt).where(
+            (vault_events.c.id_coffre == id_coffre) & vault_events.c.idempotency_key.in_(keys))).all())
+    fresh: list[Prepared] = []
+    fresh_at: set[int] = set()  # positions in the group that get a new IDEvt
+    for position, item in enumerate(items):
         key = item.idempotency_key
-        if key is not None:
-            if key in seen:
-                ids.append(seen[key])
-                continue
-            existing = connection.execute(
-                select(vault_events.c.id_evt).where(
-                    (vault_events.c.id_coffre == id_coffre) & (vault_events.c.idempotency_key == key))
-            ).scalar()
-            if existing is not None:
-                ids.append(existing)
-                continue
+        if key is None or key not in known:
+            fresh.append(item)
+            fresh_at.add(position)
+            if key is not None:
+                known[key] = -1  # stored by this group: its twins take the same ID below
+    if not fresh:
+        return [known[item.idempotency_key] for item in items]  # type: ignore[index]
+    counter = vault_counters.c
+    end = connection.execute(update(vault_counters).where(counter.id_coffre == id_coffre)
+                             .values(next_id_evt=counter.next_id_evt + len(fresh))
+                             .returning(counter.next_id_evt)).scalar_one()
+    next_id = end - len(fresh)
+    journaled_us = time.time_ns() // 1000
+    rows: list[dict[str, Any]] = []
+    for item in fresh:
+        if item.idempotency_key is not None:
+            known[item.idempotency_key] = next_id
         rows.append({"id_coffre": id_coffre, "id_evt": next_id, "event_name": item.event_name,
-                     "payload": _stamped(item, next_id), "idempotency_key": key,
+                     "payload": _stamped(item, next_id), "idempotency_key": item.idempotency_key,
                      "journaled_us": journaled_us})
-        if key is not None:
-            seen[key] = next_id
-        ids.append(next_id)
         next_id += 1
-    if rows:
-        connection.execute(insert(vault_events), rows)
-        connection.execute(update(vault_counters).where(vault_counters.c.id_coffre == id_coffre)
-                           .values(next_id_evt=next_id))
-    return ids
+    connection.execute(insert(vault_events), rows)
+    new_ids = iter(range(end - len(fresh), end))
+    return [next(new_ids) if position in fresh_at else known[item.idempotency_key]  # type: ignore[index]
+            for position, item in enumerate(items)]
 
 
 def events(connection: Connection, id_coffre: int, from_id: int = 0, to_id: int | None = None) -> list[tuple[int, str]]:
