@@ -105,15 +105,7 @@ def test_a_whole_account_life_is_traced(server_factory: Any, db_url: str, dns_se
     assert balances["balances"]["solde:ALL"] == 3000
     wait_sealed(db_url, 8)
 
-    export_file, lot_file = tmp_path / "export.jsonl", tmp_path / "lot.xml"
-    assert croupier("vault", "export", "--data-dir", str(server.data_dir), "--db-url", db_url, "--from-id", "0",
-                    "--out", str(export_file)).returncode == 0
-    pki = PkiPaths(shared_pki_dir())
-    verified = croupier("vault", "verify", "--in", str(export_file), "--key", str(pki.key("regulator-encryption")),
-                        "--passphrase-file", str(pki.regulator_passphrase), "--ca", str(pki.cert("ca")),
-                        "--out", str(lot_file))
-    assert verified.returncode == 0, verified.stderr
-    events = [etree.fromstring(line) for line in lot_file.read_text().splitlines()[1:-1]]
+    events = verified_events(server, db_url, tmp_path)
     assert events[0].tag == "OUVINFOPERSO" and events[0].findtext("IDJoueur") != player_id  # the homonym
     events = events[1:]
     assert [e.tag for e in events] == ["OUVINFOPERSO", "OKCONDGENE", "PREFCPTE", "CPTEALIM", "CPTEREF",

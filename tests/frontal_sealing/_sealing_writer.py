@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from twisted.internet import reactor
-from twisted.internet.defer import Deferred
 
 from frontal.vault.journal import VaultWriter
 from frontal.vault.keys import load_vault_keys
@@ -14,7 +13,7 @@ from frontal.vault.sealer import SealerThread
 from frontal.vault.sealing import LotPolicy, LotSealer
 from server.db import migrate
 from server.db.engine import make_engine
-from tests.frontal_vault.events import okcondgene
+from tests.frontal_vault._writer import pump
 
 
 def main() -> None:
@@ -25,26 +24,7 @@ def main() -> None:
     sealer = LotSealer(engine, signer=keys.signer, recipient=keys.recipient, policy=LotPolicy(20, 0.2))
     thread = SealerThread(sealer, seal_at_start=True).start()
     writer = VaultWriter(engine, reactor, on_commit=thread.journaled)
-    counter = 0
-
-    def confirmed(id_evt: int, key: str) -> None:
-        sys.stdout.write(f"{id_evt} {key}\n")
-        sys.stdout.flush()
-
-    async def pump() -> None:
-        nonlocal counter
-        while True:
-            batch = []
-            for _ in range(10):
-                counter += 1
-                key = f"{prefix}-{counter}"
-                d = writer.deposit(okcondgene(key), key)
-                d.addCallback(confirmed, key)
-                batch.append(d)
-            for d in batch:
-                await d
-
-    reactor.callWhenRunning(lambda: Deferred.fromCoroutine(pump()))
+    reactor.callWhenRunning(pump, writer, prefix, 10)
     reactor.run()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from lxml import etree
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 
@@ -14,32 +13,35 @@ from server.db import migrate
 from server.db.engine import make_engine
 
 
-def main() -> None:
-    url, prefix = sys.argv[1], sys.argv[2]
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    writer = VaultWriter(engine, reactor)
-    counter = 0
+def pump(writer: VaultWriter, prefix: str, batch_size: int = 20) -> "Deferred[None]":
+    """Deposit events for ever, printing each IDEvt as it is confirmed."""
 
     def confirmed(id_evt: int, key: str) -> None:
         sys.stdout.write(f"{id_evt} {key}\n")
         sys.stdout.flush()
 
-    async def pump() -> None:
-        nonlocal counter
+    async def run() -> None:
+        counter = 0
         while True:
             batch = []
-            for _ in range(20):
+            for _ in range(batch_size):
                 counter += 1
                 key = f"{prefix}-{counter}"
-                event = okcondgene(key)
-                d = writer.deposit(event, key)
+                d = writer.deposit(okcondgene(key), key)
                 d.addCallback(confirmed, key)
                 batch.append(d)
             for d in batch:
                 await d
 
-    reactor.callWhenRunning(lambda: Deferred.fromCoroutine(pump()))
+    return Deferred.fromCoroutine(run())
+
+
+def main() -> None:
+    url, prefix = sys.argv[1], sys.argv[2]
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    writer = VaultWriter(engine, reactor)
+    reactor.callWhenRunning(pump, writer, prefix)
     reactor.run()
 
 
