@@ -40,7 +40,7 @@ from server.payment_refs import BankTable, PaymentReferenceError, check_iban
 from server.protocol.errors import ProtocolError
 from server.self_exclusion import ExclusionError, ExclusionKind, add_months, definitive, temporary
 from server.wallet import ledger
-from server.wallet.ledger import player_account
+from server.wallet.solde import solde_account
 from server.wallet.payments import PaymentRefused, Payments
 
 log = Logger(namespace="croupier.accounts")
@@ -56,6 +56,7 @@ class AccountSettings:
     increase_delay: timedelta
     scrypt: ScryptParams
     max_sessions: int
+    per_licence: bool = False
 
 
 def _ceiling(raw: dict[str, Any]) -> Ceiling:
@@ -157,6 +158,11 @@ class AccountFlows:
         except IdentityError as exc:
             raise ProtocolError("invalid_identity", str(exc)) from None
         licences = tuple(message.get("licences") or self.settings.licences)
+        if self.settings.per_licence and len(licences) != 1:
+            raise ProtocolError("invalid_value", "this platform keeps one account per licence: give exactly one "
+                                                 "of PS, PH, JC in licences")
+        if not set(licences) <= set(self.settings.licences):
+            raise ProtocolError("invalid_value", f"this platform offers {', '.join(self.settings.licences)}")
         await self._check_not_banned(identity)
         password_hash = await deferToThread(hash_password, message["password"], self.settings.scrypt)
         player_id, session_id = accounts.new_player_id(), accounts.new_session_id()
@@ -171,7 +177,8 @@ class AccountFlows:
             accounts.register(c, identity.login, password_hash, identity.pseudo, player_id=player_id)
             c.execute(insert(player_identities).values(
                 player_id=player_id, form=json.dumps(_identity_json(identity)), hash_joueur=hash_j,
-                licences=",".join(licences), created_at=self.clock()))
+                licences=",".join(licences), created_at=self.clock(),
+                solde_licence=licences[0] if self.settings.per_licence else "ALL"))
             return accounts.open_session(c, player, connection.ip, self.settings.max_sessions, session_id=session_id)
 
         session = await self._traced(pending, trace, lambda: self.db.transaction(create))
@@ -348,7 +355,7 @@ class AccountFlows:
         moderators = limits_in_force(row.limits if row else None, self.clock())
         if row is None or moderators is None or row.payment_account is None or row.confirmed_at is None:
             return None
-        solde = await self.db.transaction(lambda c: ledger.balance(c, player_account(player_id)))
+        solde = await self.db.transaction(lambda c: ledger.balance(c, solde_account(c, player_id)))
         excess = automatic_payout(solde, moderators)
         if excess <= 0:
             return None
@@ -430,8 +437,7 @@ class AccountFlows:
 
     async def _close(self, connection: Any, session: accounts.Session, row: Any) -> dict[str, Any]:
         licences = tuple(row.licences.split(","))
-        account = player_account(session.player.id)
-        solde = await self.db.transaction(lambda c: ledger.balance(c, account))
+        solde = await self.db.transaction(lambda c: ledger.balance(c, solde_account(c, session.player.id)))
 
         def trace(at: datetime) -> etree._Element:
             return cj.build_cloturedem(self._header(session, row.hash_joueur, at), licences, solde)  # type: ignore[arg-type]

@@ -123,7 +123,8 @@ class CroupierApp:
             increase_delay=timedelta(hours=config.get("accounts.limit_increase_delay_hours")),
             scrypt=ScryptParams(config.get("accounts.scrypt_n"), config.get("accounts.scrypt_r"),
                                 config.get("accounts.scrypt_p")),
-            max_sessions=config.get("accounts.max_sessions_per_player"))
+            max_sessions=config.get("accounts.max_sessions_per_player"),
+            per_licence=config.get("accounts.per_licence"))
         flows: AccountFlows
         payments = Payments(self.db, StagingProvider(), self.notices,
                             deposit_ceiling=lambda player_id: flows.deposit_ceiling(player_id))

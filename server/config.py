@@ -50,7 +50,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "scrypt_p": 1,
         "max_sessions_per_player": 8,
         "terms_version": "2026-01",  # the terms a player accepts (OKCONDGENE)
-        "licences": ["PS", "PH", "JC"],  # TypAg one account serves (annex: one account for all licences)
+        "licences": ["PS", "PH", "JC"],  # the licences (TypAg) this platform offers
+        "per_licence": False,  # False: one account serves them all; True: one account (and solde) per licence
         "limit_increase_delay_hours": 48,  # a raised moderator applies after this delay; a lowered one at once
     },
     "interdits": {

@@ -105,6 +105,9 @@ player_identities = Table(
     Column("form", Text(), nullable=False),  # the validated form, JSON
     Column("hash_joueur", String(40), nullable=False),
     Column("licences", String(16), nullable=False),  # TypAg the account serves, e.g. "PS,PH,JC"
+    # The solde compartment's licence: ALL for one account serving every licence (the
+    # default), the licence itself for the per-licence variant the annex allows.
+    Column("solde_licence", String(3), nullable=False, server_default="ALL"),
     Column("created_at", UTCDateTime(), nullable=False),
     # The opening's later steps (annex 1.3.3 kinematics): terms, moderators, payment account,
     # then the operator's confirmation of the documents.

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from server.notices import Notice, insert_notice
 from server.wallet import ledger
 from server.wallet.ledger import Posting, operator_account, player_account
+from server.wallet.solde import solde_account
 
 PROMOTIONS = operator_account("promotions")
 ADJUSTMENTS = operator_account("adjustments")
@@ -64,7 +65,7 @@ def abondement(c: Connection, player_id: str, licence: Any, amount_cents: Any, i
     info = _text(info, "info", 1024)
     if kind not in ABONDEMENT_TYPES:
         raise MovementRefused(f"type: one of {', '.join(ABONDEMENT_TYPES)}")
-    account = player_account(player_id)
+    account = solde_account(c, player_id)
     tx = ledger.post(c, "abondement", [Posting(account, amount), Posting(PROMOTIONS, -amount)],
                      memo={"licence": licence, "info": info})
     after = tx.balances_after[account]
@@ -124,7 +125,7 @@ def adjustment(c: Connection, player_id: str, licences: Any, kind: Any, info: An
     data: dict[str, Any] = {"event": "CPTEAJUSTOPE", "licences": licences, "info": info, "type_ajust": kind}
     postings = []
     if solde_cents:
-        postings.append((player_account(player_id), solde_cents, "solde"))
+        postings.append((solde_account(c, player_id), solde_cents, "solde"))
     if bonus_cents:
         postings.append((player_account(player_id, "bonus", licences[0]), bonus_cents, "bonus"))
     transaction_id = None

@@ -24,7 +24,8 @@ from server.db.pool import Database
 from server.moderators import Ceiling, check_within, period_start
 from server.notices import Notice, NoticeService, insert_notice
 from server.wallet import ledger
-from server.wallet.ledger import Posting, operator_account, player_account
+from server.wallet.ledger import Posting, operator_account
+from server.wallet.solde import solde_account
 from server.wallet.psp import Outcome, PaymentProvider, ProviderAnswer
 from server.wallet.tables import payments
 
@@ -114,11 +115,12 @@ class Payments:
                 status="pending", provider=self._provider.name, payment_type=self._provider.payment_type,
                 reason="", requested_at=now,
             ).returning(payments.c.id)).scalar_one()
+            solde = solde_account(c, player_id)
             tx = ledger.post(c, "withdrawal_reserved",
-                             [Posting(player_account(player_id), -amount_cents), Posting(WITHDRAWALS_PENDING, amount_cents)],
+                             [Posting(solde, -amount_cents), Posting(WITHDRAWALS_PENDING, amount_cents)],
                              idempotency_key=f"payment:{payment_id}:reserve")
             c.execute(update(payments).where(payments.c.id == payment_id)
-                      .values(balance_after_cents=tx.balances_after[player_account(player_id)]))
+                      .values(balance_after_cents=tx.balances_after[solde]))
             return payment_id
 
         try:
@@ -155,7 +157,7 @@ class Payments:
             if answer.outcome is Outcome.PENDING:
                 c.execute(update(payments).where(payments.c.id == payment_id).values(**values))
                 return _row(c.execute(select(payments).where(payments.c.id == payment_id)).one()), None
-            account = player_account(row.player_id)
+            account = solde_account(c, row.player_id)
             if answer.outcome is Outcome.SUCCEEDED:
                 if row.direction == "deposit":
                     tx = ledger.post(c, "deposit", [Posting(account, row.amount_cents), Posting(CLEARING, -row.amount_cents)],

@@ -258,6 +258,28 @@ def test_identity_changes_limits_and_automatic_payout(server_factory: Any, db_ur
     assert events[-3].findtext("HashJoueur") == hash_joueur("Jean-Pierre", "Dupond", "19791201", "Nice")
 
 
+def test_one_account_per_licence_when_configured(server_factory: Any, db_url: str, dns_server: str,
+                                                 tmp_path: Path) -> None:
+    server = server_factory(**{"interdits.servers": [dns_server], "interdits.secret": SECRET,
+                               "vault.lot_max_events": 1, "accounts.per_licence": "true"})
+    client = connect(server)
+    refused = client.request("open_account", identity=form("poker"), password="correct horse battery")
+    assert error_code(refused) == "invalid_value" and "one account per licence" in refused["message"]
+    player_id = client.call("open_account", identity=form("poker"), password="correct horse battery",
+                            licences=["JC"])["player_id"]
+    client.call("accept_terms", version="2026-01")
+    client.call("set_limits", stake={"amount_cents": 20000, "period": "S"},
+                deposit={"amount_cents": 10000, "period": "S"}, payout_above_cents=150000)
+    client.call("deposit", amount_cents=2500)
+    ack_next(client, "CPTEALIM")
+    _, balances = server.api("GET", f"/api/players/{player_id}/balances")
+    assert balances["balances"] == {"solde:JC": 2500}
+    wait_sealed(db_url, 4)
+    events = verified_events(server, db_url, tmp_path)
+    assert [e.tag for e in events] == ["OUVINFOPERSO", "OKCONDGENE", "PREFCPTE", "CPTEALIM"]
+    assert all([t.text for t in e.findall("TypAg")] == ["JC"] for e in events)
+
+
 def test_an_unreachable_banned_players_resolver_fails_closed(server_factory: Any) -> None:
     server = server_factory(**{"interdits.servers": ["127.0.0.1:9"], "interdits.secret": SECRET})
     client = connect(server)

@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("form", sa.Text(), nullable=False),
         sa.Column("hash_joueur", sa.String(40), nullable=False),
         sa.Column("licences", sa.String(16), nullable=False),
+        sa.Column("solde_licence", sa.String(3), nullable=False, server_default="ALL"),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("terms_version", sa.String(32), nullable=True),
         sa.Column("limits", sa.Text(), nullable=True),
