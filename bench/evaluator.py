@@ -26,7 +26,10 @@ from treys import Card as TreysCard
 from treys import Evaluator as TreysEvaluator
 
 from games.cards import to_str
+import numpy as np
+
 from games.evaluator import evaluate7, evaluate_omaha
+from games.evaluator_batch import evaluate7_batch, evaluate_omaha_batch
 
 
 def same_order(reference: Sequence[int], other: Sequence[int], lower_is_better: bool, name: str) -> None:
@@ -85,6 +88,11 @@ def main() -> None:
     for name, value in results.items():
         print(f"  {name:<12} {value:>12,.0f} hands/s   {value / results['treys']:>7.1f}x treys")
     print(f"  target: croupier >= 10x treys: {'met' if results['croupier'] >= 10 * results['treys'] else 'NOT met'}")
+    array = np.array(hands)
+    if not (evaluate7_batch(array) == np.array(reference)).all():
+        raise SystemExit("the batch path disagrees with the scalar one")
+    batch = rate(lambda: evaluate7_batch(array), options.hands, options.repeats)
+    print(f"  croupier batch (numpy) {batch:>12,.0f} hands/s   {batch / results['eval7']:>5.2f}x eval7 (target >= 1)")
 
     deals = [rng.sample(range(52), 9) for _ in range(options.omaha)]
     treys_deals = [[TreysCard.new(to_str(c)) for c in d] for d in deals]
@@ -108,6 +116,11 @@ def main() -> None:
     for name, value in results.items():
         print(f"  {name:<12} {value:>12,.0f} deals/s   {value / results['treys']:>7.1f}x treys")
     print(f"  target: croupier >= 10x treys: {'met' if results['croupier'] >= 10 * results['treys'] else 'NOT met'}")
+    holes, boards = np.array([d[:4] for d in deals]), np.array([d[4:] for d in deals])
+    if not (evaluate_omaha_batch(holes, boards) == np.array(reference)).all():
+        raise SystemExit("the Omaha batch path disagrees with the scalar one")
+    batch = rate(lambda: evaluate_omaha_batch(holes, boards), options.omaha, options.repeats)
+    print(f"  croupier batch (numpy) {batch:>12,.0f} deals/s   {batch / results['treys']:>5.1f}x treys (target >= 10)")
 
 
 if __name__ == "__main__":

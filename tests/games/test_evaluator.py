@@ -93,3 +93,20 @@ def test_bad_input_is_refused() -> None:
         evaluate_omaha(parse_cards("AhKh"), parse_cards("2c3c4c5c6c"))
     with pytest.raises(ValueError, match="duplicate"):
         best_five(parse_cards("AhAhKd2c3c"))
+
+
+def test_the_batch_path_gives_the_scalar_values() -> None:
+    import numpy as np
+
+    from games.evaluator_batch import evaluate7_batch, evaluate_omaha_batch
+
+    rng = random.Random(10)
+    hands = [rng.sample(range(52), 7) for _ in range(20_000)]
+    assert evaluate7_batch(np.array(hands)).tolist() == [evaluate7(*h) for h in hands]
+    deals = [rng.sample(range(52), 9) for _ in range(5_000)]
+    batch = evaluate_omaha_batch(np.array([d[:4] for d in deals]), np.array([d[4:] for d in deals]))
+    assert batch.tolist() == [evaluate_omaha(d[:4], d[4:]) for d in deals]
+    flushes = [parse_cards("AhKhQhJh2h3h4h"), parse_cards("2c3c4c5c6c7d8d")]
+    assert evaluate7_batch(np.array(flushes)).tolist() == [evaluate(h) for h in flushes]
+    with pytest.raises(EvaluationError):
+        evaluate7_batch(np.array([[0, 1, 2, 3, 4, 5, 52]]))
