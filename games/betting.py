@@ -7,15 +7,15 @@ No-limit, pot-limit and fixed-limit, with chips as integers. The rules a referee
 - checking needs nothing to call; calling puts in what is missing, or the whole stack;
 - a raise must add at least the last full raise (the big blind for the round's first
   bet); going all-in for less is allowed, but such a short all-in does not reopen the
-  betting: players who had already acted may then only call or fold;
+  betting: players who had already called or raised may then only call or fold, until
+  the bet has grown by a full raise since they acted (short all-ins add up); a player who
+  only checked may raise any bet;
 - pot limit: a raise may reach the current bet plus the pot after calling;
 - fixed limit: bets and raises are one betting unit each, at most ``max_bets`` per round
-  (the opening bet, or the big blind pre-flop, counting as the first);
+  (the opening bet, or the big blind pre-flop, counting as the first; a short all-in
+  counts too);
 - blinds and antes are posted before the round (``bets``): posting is not acting, so the
   big blind keeps its option to raise when everybody calls.
-
-Several short all-ins that add up to a full raise do not reopen the betting here: the
-reopening is judged against the last full raise only (documented house rule).
 """
 
 from __future__ import annotations
@@ -91,6 +91,9 @@ class BettingRound:
         self.current = max(s.bet for s in self.seats)
         self.last_raise = big_blind  # the size a raise must add at least
         self._acted: set[int] = set()  # acted since the last full raise
+        # The bet each seat last called or raised to (None after a check): a seat may raise
+        # again once the bet has grown by a full raise since, short all-ins adding up.
+        self._answered: dict[int, int | None] = {}
         self.history: list[Decision] = []
         if first_to_act not in self._by_seat:
             raise ValueError(f"seat {first_to_act} is not in the round")
@@ -140,8 +143,11 @@ class BettingRound:
 
     def _raise_bounds(self, s: SeatState) -> tuple[int | None, int | None]:
         everything = s.bet + s.stack
-        others_with_chips = [o for o in self._in_hand() if o is not s and o.stack > 0]
-        if everything <= self.current or s.seat in self._acted or not others_with_chips:
+        # A raise needs someone who could put in more than the current bet to answer it.
+        answerable = [o for o in self._in_hand() if o is not s and o.stack > 0 and o.bet + o.stack > self.current]
+        answered = self._answered.get(s.seat)
+        reopened = answered is None or self.current - answered >= self.last_raise
+        if everything <= self.current or not reopened or not answerable:
             return None, None  # cannot add to the bet, betting not reopened, or nobody to raise
         if self.structure is Structure.FIXED_LIMIT:
             if self.bets_made >= self.max_bets:
@@ -203,11 +209,13 @@ class BettingRound:
                 self.last_raise = max(self.last_raise, increment) if self.structure is not Structure.FIXED_LIMIT \
                     else self.bet_unit
                 self._acted = set()
-                self.bets_made += 1
+            self.bets_made += 1  # every bet or raise counts towards the fixed-limit cap, short ones too
             self.current = raise_to
         s.stack -= added
         s.bet += added
         self._acted.add(seat)
+        if action is not Action.FOLD:
+            self._answered[seat] = None if action is Action.CHECK else self.current
         decision = Decision(seat, action, added, s.bet, s.stack == 0 and not s.folded)
         self.history.append(decision)
         self._turn = self._next_after(seat)

@@ -1,0 +1,100 @@
+"""Random hands played on Croupier's engine and on PokerKit side by side (test support)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from pokerkit import Automation, FixedLimitTexasHoldem, NoLimitTexasHoldem, PotLimitOmahaHoldem
+
+from games.betting import Action, Structure
+from games.cards import full_deck, to_str
+from games.dealer import Dealer
+from games.hand import Hand, Rules, Variant
+
+AUTOMATIONS = (Automation.ANTE_POSTING, Automation.BET_COLLECTION, Automation.BLIND_OR_STRADDLE_POSTING,
+               Automation.CARD_BURNING, Automation.HOLE_CARDS_SHOWING_OR_MUCKING, Automation.HAND_KILLING,
+               Automation.CHIPS_PUSHING, Automation.CHIPS_PULLING)
+
+GAMES = {
+    "THNL": (Variant.HOLDEM, Structure.NO_LIMIT),
+    "THL": (Variant.HOLDEM, Structure.FIXED_LIMIT),
+    "OHPL": (Variant.OMAHA, Structure.POT_LIMIT),
+}
+
+
+class KnownDeck:
+    def __init__(self, rng: random.Random) -> None:
+        self.cards = full_deck()
+        rng.shuffle(self.cards)  # test data only: games use the dealer's CSPRNG
+
+    def deck(self) -> list[int]:
+        return list(self.cards)
+
+
+def _pokerkit_state(game: str, stacks: list[int], sb: int, bb: int) -> Any:
+    if game == "THNL":
+        return NoLimitTexasHoldem.create_state(AUTOMATIONS, True, 0, (sb, bb), bb, stacks, len(stacks))
+    if game == "THL":
+        return FixedLimitTexasHoldem.create_state(AUTOMATIONS, True, 0, (sb, bb), bb, 2 * bb, stacks, len(stacks))
+    return PotLimitOmahaHoldem.create_state(AUTOMATIONS, True, 0, (sb, bb), bb, stacks, len(stacks))
+
+
+def play(rng: random.Random, game: str) -> tuple[dict[int, int], list[int], list[str]]:
+    """Play one random hand on both engines; return our final stacks, PokerKit's, and the log."""
+    variant, structure = GAMES[game]
+    players = rng.randint(2, 6)
+    sb, bb = rng.choice([(50, 100), (25, 50), (1, 2), (5, 10)])
+    stacks = [rng.randint(1, 80) * rng.choice([bb // 2, bb, 3 * bb]) for _ in range(players)]
+    state = _pokerkit_state(game, stacks, sb, bb)
+    deck = Dealer(KnownDeck(rng)).new_deck("oracle")
+    # PokerKit's seats: 0 small blind, 1 big blind, the last one the button (heads-up: 1 is
+    # the button and small blind). Ours: the same seat numbers, button = the last seat.
+    hand = Hand(Rules(variant, structure, sb, bb), list(enumerate(stacks)), players - 1, deck)
+    for seat in range(players):
+        state.deal_hole("".join(to_str(c) for c in hand.hole[seat]))
+    log: list[str] = [f"{game} stacks={stacks} blinds={sb}/{bb}"]
+
+    def sync_board() -> None:
+        while state.can_deal_board():
+            dealt = sum(len(cards) for cards in state.board_cards)
+            count = 3 if dealt == 0 else 1
+            state.deal_board("".join(to_str(c) for c in hand.board[dealt:dealt + count]))
+
+    while hand.result is None:
+        sync_board()
+        seat = hand.turn
+        assert state.actor_index == seat, (log, state.actor_index, seat)
+        legal = hand.betting.legal()
+        if state.can_complete_bet_or_raise_to():
+            theirs = (state.min_completion_betting_or_raising_to_amount,
+                      state.max_completion_betting_or_raising_to_amount)
+        else:
+            theirs = (None, None)
+        if (structure is Structure.FIXED_LIMIT and legal.min_raise_to is None and theirs != (None, None)
+                and hand.betting.bets_made >= hand.betting.max_bets):
+            # Known rule difference: Croupier caps a round at a bet and three raises, the big
+            # blind counting as the bet pre-flop; PokerKit allows four raises on top of the
+            # blind. Both engines then see the same call or fold.
+            theirs = (None, None)
+        assert (legal.min_raise_to, legal.max_raise_to) == theirs, (log, legal, theirs)
+        assert state.checking_or_calling_amount == legal.call, (log, legal, state.checking_or_calling_amount)
+        choice = rng.random()
+        if choice < 0.15 and not legal.can_check:
+            hand.act(seat, Action.FOLD)
+            state.fold()
+            log.append(f"{seat} folds")
+        elif choice < 0.6 or legal.min_raise_to is None:
+            hand.act(seat, Action.CHECK if legal.can_check else Action.CALL)
+            state.check_or_call()
+            log.append(f"{seat} checks/calls")
+        else:
+            low, high = legal.min_raise_to, legal.max_raise_to
+            assert low is not None and high is not None
+            amount = high if rng.random() < 0.2 else rng.randint(low, high)
+            hand.act(seat, Action.RAISE, amount)
+            state.complete_bet_or_raise_to(amount)
+            log.append(f"{seat} raises to {amount}")
+    sync_board()
+    assert hand.result is not None
+    return hand.result.final_stacks, list(state.stacks), log
