@@ -88,6 +88,7 @@ class BettingRound:
         self.bet_unit = bet_unit if bet_unit is not None else big_blind
         self.max_bets = max_bets
         self.bets_made = opening_bets
+        self.full_raises = 0  # bets and raises of at least a full raise this round
         self.current = max(s.bet for s in self.seats)
         self.last_raise = big_blind  # the size a raise must add at least
         self._acted: set[int] = set()  # acted since the last full raise
@@ -206,6 +207,7 @@ class BettingRound:
             full = increment >= self.last_raise or self.structure is Structure.FIXED_LIMIT and raise_to == (
                 self.current + self.bet_unit)
             if full:
+                self.full_raises += 1
                 self.last_raise = max(self.last_raise, increment) if self.structure is not Structure.FIXED_LIMIT \
                     else self.bet_unit
                 self._acted = set()
