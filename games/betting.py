@@ -98,9 +98,7 @@ class BettingRound:
         self.history: list[Decision] = []
         if first_to_act not in self._by_seat:
             raise ValueError(f"seat {first_to_act} is not in the round")
-        self._turn: int | None = first_to_act if self._needs_to_act(self._by_seat[first_to_act]) else None
-        if self._turn is None:
-            self._turn = self._next_after(first_to_act, include_start=True)
+        self._turn: int | None = self._next_after(first_to_act, include_start=True)
 
     # -- state -----------------------------------------------------------------------------------
 

@@ -59,6 +59,7 @@ def play(rng: random.Random, game: str) -> tuple[dict[int, int], list[int], list
         while state.can_deal_board():
             dealt = sum(len(cards) for cards in state.board_cards)
             count = 3 if dealt == 0 else 1
+            assert len(hand.board) >= dealt + count, (log, "PokerKit deals a street Croupier did not", hand.board)
             state.deal_board("".join(to_str(c) for c in hand.board[dealt:dealt + count]))
 
     while hand.result is None:
@@ -83,7 +84,15 @@ def play(rng: random.Random, game: str) -> tuple[dict[int, int], list[int], list
             # not reopen the betting to players who already called it (the card rooms' rule,
             # kept by Croupier); PokerKit counts the blind as no bet and reopens it.
             theirs = (None, None)
-        assert (legal.min_raise_to, legal.max_raise_to) == theirs, (log, legal, theirs)
+        ours_bounds = (legal.min_raise_to, legal.max_raise_to)
+        if legal.min_raise_to is not None and theirs == (None, None) and _reopened_by_short_all_ins(hand, seat):
+            # Known rule difference: short all-ins that add up to a full raise reopen the
+            # betting for those who had acted (the card rooms' rule, kept by Croupier);
+            # PokerKit restarts the sum each time it reaches a full raise. Both engines
+            # then see the same call or fold.
+            ours_bounds = (None, None)
+            legal = type(legal)(legal.seat, legal.can_check, legal.call, None, None)
+        assert ours_bounds == theirs, (log, legal, theirs)
         assert state.checking_or_calling_amount == legal.call, (log, legal, state.checking_or_calling_amount)
         choice = rng.random()
         if choice < 0.15 and not legal.can_check:
@@ -115,19 +124,46 @@ def play(rng: random.Random, game: str) -> tuple[dict[int, int], list[int], list
     return pokerkit_odd_chips(hand), list(state.stacks), log
 
 
-def pokerkit_odd_chips(hand: Hand) -> dict[int, int]:
-    """Croupier's final stacks with PokerKit's remainder rule, for the comparison.
+def _reopened_by_short_all_ins(hand: Hand, seat: int) -> bool:
+    """The seat acted this round and only all-in raises came after its last action."""
+    this_round = [d for street, d in hand.history if street == hand.street]
+    mine = [i for i, d in enumerate(this_round) if d.seat == seat]
+    if not mine:
+        return False
+    later = this_round[mine[-1] + 1:]
+    return all(d.all_in for d in later if d.action is Action.RAISE) and any(
+        d.action is Action.RAISE for d in later)
 
-    Known difference: Croupier gives a split pot's odd chips one each to the winners in
-    order left of the button (the card rooms' rule, tested in test_pots); PokerKit's
-    default gives the whole remainder to the first of them. Recomputed here from
-    Croupier's own pots and winners, so pots and winners are still compared exactly.
+
+def pokerkit_odd_chips(hand: Hand) -> dict[int, int]:
+    """Croupier's final stacks under PokerKit's way of splitting, for the comparison.
+
+    Known differences, both about odd chips only: Croupier splits each pot on its own and
+    gives its odd chips one each to the winners in order left of the button (the card
+    rooms' rule, tested in test_pots); PokerKit first mucks the hands that win nothing,
+    merges neighbouring pots left with the same players, and gives a split's whole
+    remainder to its lowest seat. Recomputed from Croupier's own pots, winners and hand
+    values, so those are still compared exactly.
     """
     result = hand.result
     assert result is not None
-    final = {seat: hand.stacks[seat] + result.settlement.returned.get(seat, 0) for seat in hand.order}
-    for pot, winners in zip(result.settlement.pots, result.settlement.winners):
-        share, odd = divmod(pot.amount, len(winners))
+    settlement = result.settlement
+    final = {seat: hand.stacks[seat] + settlement.returned.get(seat, 0) for seat in hand.order}
+    winners_anywhere = {seat for winners in settlement.winners for seat in winners}
+    merged: list[list] = []
+    for pot in settlement.pots:
+        alive = tuple(s for s in pot.eligible if s in winners_anywhere)
+        if merged and merged[-1][0] == alive:
+            merged[-1][1] += pot.amount
+        else:
+            merged.append([alive, pot.amount])
+    for alive, amount in merged:
+        if result.showdown:
+            best = max(result.values[s] for s in alive)
+            winners = sorted(s for s in alive if result.values[s] == best)
+        else:
+            winners = list(alive)
+        share, odd = divmod(amount, len(winners))
         for position, seat in enumerate(winners):
             final[seat] += share + (odd if position == 0 else 0)
     assert sum(final.values()) == sum(result.final_stacks.values())
