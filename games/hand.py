@@ -77,7 +77,6 @@ class Hand:
         self.rules = rules
         self.order = order
         self.button = button
-        self.start = dict(seats)
         self.stacks = dict(seats)
         self.contributed = {seat: 0 for seat in order}
         self.folded: set[int] = set()

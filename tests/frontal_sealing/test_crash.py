@@ -3,12 +3,7 @@ export verifies, IDs are contiguous, and every confirmed trace is there exactly 
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +13,7 @@ from frontal.pki import PkiPaths
 from frontal.vault.export import ExportRange
 from frontal.vault.tables import vault_counters
 from tests.frontal_sealing.support import export_text, make_sealer, verify_text
+from tests.frontal_vault._writer import run_and_kill
 from tests.frontal_vault.events import ref_of
 from tests.support import REPO
 
@@ -27,19 +23,8 @@ def _kill_cycles(engine: Engine, db_url: str, pki: PkiPaths, cycles: int, seed: 
     confirmed: dict[str, int] = {}
     stored: list[str] = []
     for cycle in range(cycles):
-        process = subprocess.Popen(
-            [sys.executable, str(REPO / "tests" / "frontal_sealing" / "_sealing_writer.py"), db_url,
-             str(pki.directory), f"c{cycle}"],
-            cwd=REPO, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
-        assert process.stdout is not None
-        first = process.stdout.readline()  # running and confirming
-        time.sleep(chance.uniform(0.1, 0.8))
-        process.send_signal(signal.SIGKILL)
-        rest = process.stdout.read()
-        process.wait()
-        for line in (first + rest).splitlines():
-            id_evt, key = line.split()
-            confirmed[key] = int(id_evt)
+        confirmed.update(run_and_kill([str(REPO / "tests" / "frontal_sealing" / "_sealing_writer.py"), db_url,
+                                       str(pki.directory), f"c{cycle}"], chance.uniform(0.1, 0.8)))
 
         make_sealer(engine, pki, max_events=20).seal_ready(force=True)  # the restart's first pass
         with engine.connect() as connection:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
@@ -43,6 +44,31 @@ def main() -> None:
     writer = VaultWriter(engine, reactor)
     reactor.callWhenRunning(pump, writer, prefix)
     reactor.run()
+
+
+
+def run_and_kill(command: list[str], pause: float) -> dict[str, int]:
+    """Start a writer process, SIGKILL it after ``pause`` seconds of confirming, and return
+    every (key -> IDEvt) it printed as confirmed before dying."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    repo = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen([sys.executable, *command], cwd=repo, stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(repo)})
+    assert process.stdout is not None
+    first = process.stdout.readline()  # running and confirming
+    time.sleep(pause)
+    process.send_signal(signal.SIGKILL)
+    rest = process.stdout.read()
+    process.wait()
+    confirmed: dict[str, int] = {}
+    for line in (first + rest).splitlines():
+        id_evt, key = line.split()
+        confirmed[key] = int(id_evt)
+    return confirmed
 
 
 if __name__ == "__main__":

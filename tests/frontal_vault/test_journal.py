@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
 import threading
-import time
 from typing import Iterator
 
 import pytest
@@ -24,6 +19,7 @@ from frontal.vault import journal
 from frontal.vault.journal import Deposit, JournalError, VaultWriter
 from server.db import migrate
 from server.db.engine import make_engine
+from tests.frontal_vault._writer import run_and_kill
 from tests.frontal_vault.events import okcondgene, ref_of
 from tests.support import REPO
 
@@ -127,18 +123,8 @@ def _kill_cycles(db_url: str, cycles: int, seed: int) -> None:
     chance = random.Random(seed)
     confirmed: dict[str, int] = {}
     for cycle in range(cycles):
-        process = subprocess.Popen([sys.executable, str(REPO / "tests" / "frontal_vault" / "_writer.py"), db_url,
-                                    f"c{cycle}"], cwd=REPO, stdout=subprocess.PIPE, text=True,
-                                   env={**os.environ, "PYTHONPATH": str(REPO)})
-        assert process.stdout is not None
-        first = process.stdout.readline()  # running and confirming
-        time.sleep(chance.uniform(0.05, 0.6))
-        process.send_signal(signal.SIGKILL)
-        rest = process.stdout.read()
-        process.wait()
-        for line in (first + rest).splitlines():
-            id_evt, key = line.split()
-            confirmed[key] = int(id_evt)
+        confirmed.update(run_and_kill([str(REPO / "tests" / "frontal_vault" / "_writer.py"), db_url, f"c{cycle}"],
+                                      chance.uniform(0.05, 0.6)))
     engine = make_engine(db_url)
     with engine.begin() as c:
         stored = journal.events(c, 1)
