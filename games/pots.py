@@ -7,6 +7,8 @@ Everything is integer chips (cents at cash tables). The rules, as a referee appl
 - pots are layered by the contributions of the players still in the hand: each layer
   takes from every seat (folded ones included) what it put in between the previous level
   and this one, and only the players still in who reached the level can win it;
+- dead chips (a big-blind ante, a missed small blind) join the main pot: nobody called
+  them, so they are never returned, and they set no level;
 - rake (cash tables only) is a share of the pots, capped, and not taken when the hand
   ended before the flop ("no flop, no drop"); it is taken from the main pot first;
 - a pot goes to the best value among its eligible players; a tie splits it equally and
@@ -59,10 +61,14 @@ def _left_of_button(seats: Sequence[int], button: int, seat_count: int) -> list[
 
 
 def settle(contributions: Mapping[int, int], live: Sequence[int], values: Mapping[int, int] | None,
-           *, button: int, seat_count: int, rake: RakeRule = RakeRule(), saw_flop: bool = True) -> Settlement:
+           *, button: int, seat_count: int, rake: RakeRule = RakeRule(), saw_flop: bool = True,
+           dead: Mapping[int, int] | None = None) -> Settlement:
     """``contributions``: chips each seat put in during the hand; ``live``: seats not folded;
-    ``values``: hand value of each live seat at showdown (``None``: no showdown, one live seat)."""
-    if any(c < 0 for c in contributions.values()):
+    ``values``: hand value of each live seat at showdown (``None``: no showdown, one live seat);
+    ``dead``: dead chips (a big-blind ante, a missed small blind): they go to the main pot,
+    are never returned as uncalled and set no pot level."""
+    dead_total = sum((dead or {}).values())
+    if any(c < 0 for c in contributions.values()) or any(c < 0 for c in (dead or {}).values()):
         raise PotError("a contribution is never negative")
     live_seats = sorted(set(live))
     if not live_seats or not set(live_seats) <= set(contributions):
@@ -91,6 +97,11 @@ def settle(contributions: Mapping[int, int], live: Sequence[int], values: Mappin
         if amount:
             pots.append(Pot(amount, eligible))
         previous = level
+    if dead_total:
+        if pots and len(pots[0].eligible) == len(live_seats):
+            pots[0] = Pot(pots[0].amount + dead_total, pots[0].eligible)
+        else:  # a live seat put in no live chip (all-in on a dead post): it contests the dead chips
+            pots.insert(0, Pot(dead_total, tuple(live_seats)))
     # Chips of folded seats above the highest live level belong to the last pot.
     leftover = sum(max(0, c - previous) for c in put.values())
     if leftover:
