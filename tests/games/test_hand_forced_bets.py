@@ -1,11 +1,14 @@
-"""Forced bets (antes, big-blind ante, straddles, live and dead posts), time-outs and showdown order."""
+"""Forced bets (antes, big-blind ante, straddles, live and dead posts), time-outs, showdown order, rake."""
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 import pytest
 
 from games.betting import Action, IllegalAction, Structure
 from games.hand import Blinds, Hand, HandError, Mucked, Posted, PostKind, Rules, Shown, Variant
+from games.pots import RakeRule
 from tests.games.known_decks import deck_with, hold_em_positions
 
 NL = Rules(Variant.HOLDEM, Structure.NO_LIMIT, 5, 10)
@@ -130,3 +133,25 @@ def test_all_in_run_out_shows_every_hand() -> None:
     hand.act(3, Action.CALL)
     assert hand.result is not None and hand.ran_out
     assert sorted(e.seat for e in hand.log if isinstance(e, Shown)) == [1, 2, 3]
+
+
+def test_rake_is_taken_after_the_flop_capped_and_not_before() -> None:
+    rules = Rules(Variant.HOLDEM, Structure.NO_LIMIT, 5, 10, rake=RakeRule(Fraction(5, 100), cap=3))
+    hand = Hand(rules, [(1, 500), (2, 500), (3, 500)], 1, deck_for([1, 2, 3], 1, {}, []))
+    hand.act(1, Action.CALL)
+    hand.act(2, Action.CALL)
+    hand.act(3, Action.CHECK)
+    check_down(hand)
+    assert hand.result is not None and hand.result.settlement.rake == 1  # 5% of 30, floored
+    hand = Hand(rules, [(1, 500), (2, 500), (3, 500)], 1, deck_for([1, 2, 3], 1, {}, []))
+    hand.act(1, Action.RAISE, 200)
+    hand.act(2, Action.CALL)
+    hand.act(3, Action.FOLD)
+    check_down(hand)
+    assert hand.result is not None and hand.result.settlement.rake == 3  # capped
+    assert sum(hand.result.final_stacks.values()) == 1500 - 3
+    hand = Hand(rules, [(1, 500), (2, 500), (3, 500)], 1, deck_for([1, 2, 3], 1, {}, []))
+    hand.act(1, Action.RAISE, 200)
+    hand.act(2, Action.FOLD)
+    hand.act(3, Action.FOLD)
+    assert hand.result is not None and hand.result.settlement.rake == 0  # no flop, no drop
