@@ -96,6 +96,7 @@ class BettingRound:
         # again once the bet has grown by a full raise since, short all-ins adding up.
         self._answered: dict[int, int | None] = {}
         self.history: list[Decision] = []
+        self._legal: Legal | None = None
         if first_to_act not in self._by_seat:
             raise ValueError(f"seat {first_to_act} is not in the round")
         self._turn: int | None = self._next_after(first_to_act, include_start=True)
@@ -109,15 +110,17 @@ class BettingRound:
         return not s.folded and s.stack > 0 and (s.seat not in self._acted or s.bet < self.current)
 
     def _next_after(self, seat: int, include_start: bool = False) -> int | None:
-        if len(self._in_hand()) < 2:
+        in_hand = self._in_hand()
+        if len(in_hand) < 2:
             return None
+        with_chips = sum(1 for o in in_hand if o.stack > 0)
         index = next(i for i, s in enumerate(self.seats) if s.seat == seat)
         order = self.seats[index:] + self.seats[:index] if include_start else self.seats[index + 1:] + self.seats[:index + 1]
         for s in order:
             if self._needs_to_act(s):
-                # A lone player with chips facing no bet has nobody to bet against.
-                others = [o for o in self._in_hand() if o is not s and o.stack > 0]
-                if not others and s.bet >= self.current:
+                # A lone player with chips facing no bet has nobody to bet against
+                # (s needs to act, so s has chips: the others with chips number one less).
+                if with_chips == 1 and s.bet >= self.current:
                     return None
                 return s.seat
         return None
@@ -134,11 +137,13 @@ class BettingRound:
     def legal(self) -> Legal:
         if self._turn is None:
             raise IllegalAction("the betting round is over")
-        s = self._by_seat[self._turn]
-        call = min(self.current - s.bet, s.stack)
-        can_check = s.bet >= self.current
-        min_to, max_to = self._raise_bounds(s)
-        return Legal(s.seat, can_check, 0 if can_check else call, min_to, max_to)
+        if self._legal is None or self._legal.seat != self._turn:  # asked again before acting: same answer
+            s = self._by_seat[self._turn]
+            call = min(self.current - s.bet, s.stack)
+            can_check = s.bet >= self.current
+            min_to, max_to = self._raise_bounds(s)
+            self._legal = Legal(s.seat, can_check, 0 if can_check else call, min_to, max_to)
+        return self._legal
 
     def _raise_bounds(self, s: SeatState) -> tuple[int | None, int | None]:
         everything = s.bet + s.stack
@@ -218,6 +223,7 @@ class BettingRound:
             self._answered[seat] = None if action is Action.CHECK else self.current
         decision = Decision(seat, action, added, s.bet, s.stack == 0 and not s.folded)
         self.history.append(decision)
+        self._legal = None
         self._turn = self._next_after(seat)
         return decision
 

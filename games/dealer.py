@@ -1,8 +1,8 @@
 """The dealer: decks shuffled by the operating system's CSPRNG, and what the audit sees.
 
-Shuffling is Fisher-Yates with ``secrets.randbelow`` (rejection sampling over fresh OS
-random bits: every one of the 52! orders is equally likely; no modulo bias, no seed, no
-sort by random keys). numpy never touches it.
+Shuffling is Fisher-Yates with indices drawn by rejection sampling over fresh bits from
+``secrets`` (the OS CSPRNG): every one of the 52! orders is equally likely; no modulo
+bias, no seed, no sort by random keys. numpy never touches it.
 
 A :class:`Dealer` takes its decks from a :class:`DeckSource`. Production builds it with
 no argument and gets :class:`CsprngDeckSource`; the only other sources live in the
@@ -30,9 +30,27 @@ class DealObserver(Protocol):
 
 
 def fisher_yates(cards: list[Card]) -> list[Card]:
-    """Shuffle in place with the OS CSPRNG and return the list."""
+    """Shuffle in place with the OS CSPRNG and return the list.
+
+    Each swap index is uniform in ``0..i`` by rejection sampling: take the next
+    ``i.bit_length()`` fresh bits, retry when they name a number above ``i``. The bits come
+    from ``secrets.token_bytes``, 64 bytes at a time, and each is used once: one system call
+    per deck or two instead of one per card (51), which made the deck a quarter of a hand's
+    cost.
+    """
+    pool = 0
+    bits = 0
     for i in range(len(cards) - 1, 0, -1):
-        j = secrets.randbelow(i + 1)
+        width = i.bit_length()
+        while True:
+            if bits < width:
+                pool = (pool << 512) | int.from_bytes(secrets.token_bytes(64), "big")
+                bits += 512
+            bits -= width
+            j = pool >> bits
+            pool &= (1 << bits) - 1
+            if j <= i:
+                break
         cards[i], cards[j] = cards[j], cards[i]
     return cards
 

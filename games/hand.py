@@ -193,10 +193,10 @@ class Hand:
         first_hole = self._after(button)
         start = order.index(first_hole)
         dealing_order = order[start:] + order[:start]
-        self.hole: dict[int, list[Card]] = {seat: [] for seat in order}
-        for _ in range(rules.variant.hole_cards):  # one card at a time, left of the button first
-            for seat in dealing_order:
-                self.hole[seat].extend(deck.draw(1))
+        # One card at a time, left of the button first: card i of the deal goes to seat i mod n.
+        dealt = deck.draw(rules.variant.hole_cards * len(order))
+        self.hole: dict[int, list[Card]] = {seat: dealt[i::len(order)] for i, seat in enumerate(dealing_order)}
+        self.hole = {seat: self.hole[seat] for seat in order}
         for seat in order:
             self.log.append(HoleDealt(seat, tuple(self.hole[seat])))
         last_forced = blinds.straddles[-1][0] if blinds.straddles else blinds.big_blind

@@ -46,6 +46,14 @@ def test_all_orders_of_a_small_deck_are_equally_likely() -> None:
     assert chisquare(list(counts.values())).pvalue > 1e-6
 
 
+def test_orders_are_equally_likely_when_indices_need_rejections() -> None:
+    # 6 cards: indices up to 5 take 3 bits, and 6 or 7 must be drawn again; keeping them
+    # (modulo, or clamping) would skew the 720 orders.
+    counts = Counter(tuple(fisher_yates(list(range(6)))) for _ in range(144_000))
+    assert len(counts) == 720
+    assert chisquare(list(counts.values())).pvalue > 1e-6
+
+
 def test_the_chi_square_would_catch_the_classic_bias() -> None:
     import secrets
 
@@ -90,5 +98,5 @@ def test_a_source_giving_a_bad_deck_is_refused() -> None:
 
 def test_production_shuffles_with_secrets_only() -> None:
     source = open(dealer_module.__file__).read()
-    assert "secrets.randbelow" in source
+    assert "secrets.token_bytes" in source
     assert "import random" not in source and "numpy" not in source.split('"""', 2)[2]
