@@ -24,7 +24,9 @@ dead posts (a missed small blind: straight into the pot). A player short of a fo
 posts what they have and is all-in.
 
 A player whose clock runs out, or who is disconnected when it is their turn, folds
-(annex 1.3.5.e): :meth:`Hand.time_out`.
+(annex 1.3.5.e): :meth:`Hand.time_out`. Muck rights: a beaten hand is mucked unseen; a
+player who finished the hand unseen (mucked, or won uncontested) may still show it:
+:meth:`Hand.show`.
 """
 
 from __future__ import annotations
@@ -234,6 +236,19 @@ class Hand:
         for seat, amount in blinds.dead:
             self.dead_money[seat] += self._post(seat, PostKind.DEAD, amount)
         return bets
+
+    def show(self, seat: int) -> Shown:
+        """After the hand, a player still in it whose cards were not shown may show them."""
+        if self.result is None:
+            raise HandError("cards are shown voluntarily once the hand is over")
+        if seat not in self.order or seat in self.folded:
+            raise HandError(f"seat {seat} is not among the players who finished the hand")
+        if any(isinstance(e, Shown) and e.seat == seat for e in self.log):
+            raise HandError(f"seat {seat} has already shown")
+        five = self._best(seat)[1] if len(self.board) == 5 else ()
+        shown = Shown(seat, tuple(self.hole[seat]), five)
+        self.log.append(shown)
+        return shown
 
     def _after(self, seat: int) -> int:
         return self.order[(self.order.index(seat) + 1) % len(self.order)]

@@ -155,3 +155,21 @@ def test_rake_is_taken_after_the_flop_capped_and_not_before() -> None:
     hand.act(2, Action.FOLD)
     hand.act(3, Action.FOLD)
     assert hand.result is not None and hand.result.settlement.rake == 0  # no flop, no drop
+
+
+def test_a_player_may_show_a_mucked_or_uncontested_hand_after_it_ends_and_others_then_see_it() -> None:
+    from games.hand_views import seat_view
+
+    hand = Hand(NL, [(1, 500), (2, 500), (3, 500)], 1, deck_for([1, 2, 3], 1, {}, []))
+    with pytest.raises(HandError, match="over"):
+        hand.show(1)
+    hand.act(1, Action.RAISE, 40)
+    hand.act(2, Action.FOLD)
+    hand.act(3, Action.FOLD)
+    assert all(r.cards == () for r in seat_view(hand, 2).results if r.seat == 1)
+    with pytest.raises(HandError, match="not among"):
+        hand.show(2)
+    hand.show(1)
+    with pytest.raises(HandError, match="already"):
+        hand.show(1)
+    assert [r.cards for r in seat_view(hand, 2).results if r.seat == 1] == [tuple(hand.hole[1])]
