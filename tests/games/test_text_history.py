@@ -18,7 +18,7 @@ from games.hand import Acted, BoardDealt, Hand, Rules, Shown, Variant
 from games.text_history import describe, text_history
 from tests.games.known_decks import deck_with, hold_em_positions
 from tests.games.pokerkit_oracle import GAMES
-from tests.games.test_phh import random_hand
+from tests.games.random_hands import random_hand
 
 def cards_in(text: str) -> set[str]:
     """Every card the history names (cards are only ever written in brackets)."""

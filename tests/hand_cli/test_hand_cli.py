@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from games.phh import phh_order, to_phh, to_phhs
-from tests.games.test_phh import random_hand
+from tests.games.random_hands import random_hand
 from tests.support import REPO
 
 FIXTURES = Path(__file__).parent / "fixtures"
