@@ -48,9 +48,9 @@ class BotProtocol(WebSocketClientProtocol):
             self.factory.on_message(message)
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
-        for waiter in self._pending.values():
+        pending, self._pending = self._pending, {}
+        for waiter in pending.values():
             waiter.errback(ConnectionError(f"connection closed ({code}: {reason})"))
-        self._pending.clear()
         if not self.factory.opened.called:
             self.factory.opened.errback(ConnectionError(f"connection failed ({code}: {reason})"))
         self.closed.callback((wasClean, code, reason))

@@ -329,6 +329,20 @@ class AccountFlows:
         if row.confirmed_at is None and now >= unconfirmed_deadline(row.created_at):
             raise ProtocolError("account_refused", "the identity documents were not checked within a month")
 
+    async def may_play(self, session: accounts.Session, licence: str) -> Any:
+        """The account may stake money under ``licence`` now: its identity row, or a refusal."""
+        row = await self._identity(session)
+        self._require_steps(row, "terms", "limits")
+        await self._require_not_excluded(session, row)
+        if licence not in row.licences.split(","):
+            raise ProtocolError("licence_missing", f"this account is not open for {licence}")
+        now = self.clock()
+        rows = await self.db.transaction(lambda c: c.execute(select(self_exclusions).where(
+            (self_exclusions.c.player_id == session.player.id) & (self_exclusions.c.licence == licence))).all())
+        if any(e.starts_at <= now < e.starts_at + timedelta(days=e.days) for e in rows):
+            raise ProtocolError("account_refused", f"self-excluded from {licence} until the exclusion ends")
+        return row
+
     async def deposit(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         session = self._session(connection)
         row = await self._identity(session)

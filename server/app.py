@@ -36,6 +36,9 @@ from server.interdits.checker import BannedPlayersChecker
 from server.payment_refs import BankTable
 from server.wallet.payments import Payments
 from server.wallet.psp import StagingProvider
+from server.cardroom.notice_events import BUILDERS as CARDROOM_BUILDERS
+from server.cardroom.service import CardRoom, CardRoomSettings
+from server.notice_traces import BUILDERS as ACCOUNT_BUILDERS
 from server.notice_traces import NoticeTracer
 from server.notices import NoticeService
 from server.operator_api import OperatorApi
@@ -86,7 +89,7 @@ class CroupierApp:
         self.notices = NoticeService(self.db, self.hub, config.get("notices.max_pending_per_player"))
         self.frontal = Frontal(config, engine, reactor)
         self.notices.add_ack_hook(NoticeTracer(self.db, self.frontal.sensor, config.get("server.operator_id"),
-                                               self.frontal.id_coffre))
+                                               self.frontal.id_coffre, {**ACCOUNT_BUILDERS, **CARDROOM_BUILDERS}))
         limits = Limits(
             max_frame_bytes=config.get("ws.max_frame_bytes"),
             rate_per_second=config.get("ws.rate_per_second"),
@@ -103,6 +106,7 @@ class CroupierApp:
         self.validator = MessageValidator()
         self.api = OperatorApi(self.db, self.hub, self.notices)
         self.accounts = self._account_flows(config)
+        self.cardroom = self._cardroom(config)
         self.listening: Listening | None = None
         self.factory: PlayerFactory | None = None
         self.guard = ReactorThreadGuard()
@@ -140,6 +144,21 @@ class CroupierApp:
                            flows.operator_confirm)
         return flows
 
+    def _cardroom(self, config: Config) -> CardRoom:
+        settings = CardRoomSettings(config.get("server.operator_id"), self.frontal.id_coffre,
+                                    between_hands_seconds=config.get("cardroom.between_hands_seconds"),
+                                    absent_seconds=config.get("cardroom.absent_seconds"))
+        room = CardRoom(self.db, self.hub, self.notices, self.frontal.sensor, settings,
+                        eligible=lambda session: self.accounts.may_play(session, "JC"), reactor=self.reactor)
+        for kind, handler in room.handlers().items():
+            self.dispatcher.add_handler(kind, handler)
+        self.hub.presence_hooks.append(room.presence)
+        self.api.add_route(b"POST", r"^/api/poker/tables$", frozenset({"operator"}), room.create_table)
+        self.api.add_route(b"GET", r"^/api/poker/tables$", frozenset({"operator", "auditor"}), room.list_tables_api)
+        self.api.add_route(b"POST", r"^/api/poker/tables/(?P<table>[A-Za-z0-9_-]{1,32})/close$",
+                           frozenset({"operator"}), room.close_table)
+        return room
+
     async def _run_recheck(self, request: Any, match: Any, actor: Any, body: Any) -> tuple[int, Any]:
         report = await self.recheck.run()
         return 200, {"checked": report.checked, "banned": report.banned, "unavailable": report.unavailable}
@@ -158,6 +177,7 @@ class CroupierApp:
 
     def start(self) -> Listening:
         config = self.config
+        self.cardroom.load()  # before the guard: start-up may use the database from this thread
         self.guard.arm(self.db.engine)
         self.db.start()
         self.frontal.start()
@@ -231,7 +251,7 @@ class CroupierApp:
         assert self.factory is not None
         deadline = self.reactor.seconds() + grace
         while self.reactor.seconds() < deadline:
-            work = self.factory.pending_work()
+            work = self.factory.pending_work() + self.cardroom.pending_work()
             if not work:
                 return
             timeout = defer.Deferred()
@@ -258,6 +278,10 @@ def serve(config: Config) -> int:
     except Exception as exc:
         log.failure("start-up failed")
         print(f"croupier: start-up failed: {exc}", file=sys.stderr)
-        return 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Threads started before the failure (database pool, sealer) would keep the process
+        # alive; nothing was served yet, so there is nothing to finish.
+        os._exit(1)
     reactor.run()  # type: ignore[attr-defined]
     return 0

@@ -63,6 +63,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "notices": {
         "max_pending_per_player": 1000,
     },
+    "cardroom": {
+        "between_hands_seconds": 2.0,  # pause after a hand, so players see its result
+        "absent_seconds": 120.0,  # a disconnected player is stood up and paid back after this
+    },
     "vault": {
         "id_coffre": 1,
         "lot_max_events": 100,  # annex 1.1: at most 100 events a lot

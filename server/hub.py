@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 
 class PlayerConnection(Protocol):
@@ -17,6 +17,8 @@ class Hub:
     def __init__(self) -> None:
         self.connections: set[PlayerConnection] = set()
         self._by_player: dict[str, set[PlayerConnection]] = {}
+        # Called with (player_id, online) when a player's first connection logs in or last one ends.
+        self.presence_hooks: list[Callable[[str, bool], None]] = []
 
     def opened(self, connection: PlayerConnection) -> None:
         self.connections.add(connection)
@@ -26,17 +28,23 @@ class Hub:
         self.logged_out(connection)
 
     def logged_in(self, connection: PlayerConnection, player_id: str) -> None:
-        self._by_player.setdefault(player_id, set()).add(connection)
+        live = self._by_player.setdefault(player_id, set())
+        live.add(connection)
+        if len(live) == 1:
+            for hook in self.presence_hooks:
+                hook(player_id, True)
 
     def logged_out(self, connection: PlayerConnection) -> None:
         player_id = connection.player_id
         if player_id is None:
             return
         live = self._by_player.get(player_id)
-        if live is not None:
+        if live is not None and connection in live:
             live.discard(connection)
             if not live:
                 del self._by_player[player_id]
+                for hook in self.presence_hooks:
+                    hook(player_id, False)
 
     def deliver(self, player_id: str, message: dict[str, Any]) -> None:
         for connection in list(self._by_player.get(player_id, ())):

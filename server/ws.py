@@ -64,7 +64,8 @@ class PlayerProtocol(WebSocketServerProtocol):
                 log.warn("closing flooding connection from {ip}", ip=self.ip)
                 self.sendClose(CLOSE_POLICY, "rate limit exceeded repeatedly")
                 return
-            self._error(ProtocolError("rate_limited", "too many messages; this one was dropped"), None)
+            # The id, when it can be read, lets the client match the refusal to its request.
+            self._error(ProtocolError("rate_limited", "too many messages; this one was dropped"), _peek_id(payload))
             return
         if isBinary:
             self._error(ProtocolError("binary_frame", "send JSON text frames"), None)

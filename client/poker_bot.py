@@ -1,0 +1,108 @@
+"""A poker-playing bot on the protocol client: acknowledges its notices, acts when asked.
+
+Its decisions are a client's strategy, drawn from the ``random.Random`` it is given (tests
+seed it); the game's randomness is the server's dealer. It keeps every message it
+received, so tests can check what a seat was told.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from twisted.internet import reactor
+from twisted.internet.defer import Deferred, succeed
+from twisted.internet.task import deferLater
+
+from client.bot import BotProtocol
+
+
+class PokerBot:
+    def __init__(self, rng: random.Random, *, fold: float = 0.1, raise_: float = 0.25, all_in: float = 0.05,
+                 act: bool = True, top_up_below: int = 0, top_up_to: int = 0, top_ups: int = 0) -> None:
+        self.rng = rng
+        self.fold = fold
+        self.raise_ = raise_
+        self.all_in = all_in
+        self.acting = act  # False: never act (the clock folds it), to test time-outs
+        self.top_up_below = top_up_below  # top the stack up to top_up_to when it falls below, top_ups times
+        self.top_up_to = top_up_to
+        self.top_ups = top_ups
+        self.seat: int | None = None
+        self._top_up: dict[str, Any] | None = None
+        self.protocol: BotProtocol | None = None
+        self.received: list[dict[str, Any]] = []
+        self.notices: list[dict[str, Any]] = []
+        self.errors: list[dict[str, Any]] = []
+        self.replies: list[tuple[str, dict[str, Any]]] = []  # to the requests the bot makes on its own
+        self._acks: Deferred[Any] = succeed(None)
+
+    def on_message(self, message: dict[str, Any]) -> None:
+        self.received.append(message)
+        if message.get("type") == "notice":
+            self.notices.append(message)
+            self._acks.addBoth(lambda _: self._ack(message["notice_id"]))
+            if message.get("kind") == "POPARTIE" and self._top_up is not None:
+                fields, self._top_up = self._top_up, None
+                self._acks.addBoth(lambda _: self._request("table_top_up", fields))
+        elif message.get("type") == "table" and message.get("event") == "hand_started" and "seat" in message:
+            self.seat = message["seat"]
+        elif message.get("type") == "table" and message.get("event") == "hand_result" and self.seat is not None:
+            stack = message["stacks"].get(str(self.seat))
+            if stack is not None and stack < self.top_up_below and self.top_ups > 0:
+                self.top_ups -= 1
+                # After the hand's summary notice (pushed right after the result): the server
+                # refuses anything while a notice waits for its acknowledgement.
+                self._top_up = {"table_id": message["table_id"], "amount_cents": self.top_up_to - stack}
+        elif message.get("type") == "table" and message.get("event") == "your_turn" and self.acting:
+            # Acting waits for the acknowledgements: the server refuses anything while one is pending.
+            self._acks.addBoth(lambda _: self._act(message))
+
+    def _ack(self, notice_id: int) -> Deferred[Any]:
+        assert self.protocol is not None
+        return self.protocol.request("ack", notice_id=notice_id).addCallback(self._check)
+
+    def _request(self, kind: str, fields: dict[str, Any]) -> Deferred[Any]:
+        assert self.protocol is not None
+
+        def keep(reply: dict[str, Any]) -> None:
+            self.replies.append((kind, reply))
+            self._check(reply)
+
+        return self.protocol.request(kind, **fields).addCallback(keep)
+
+    def _check(self, reply: dict[str, Any]) -> None:
+        if reply.get("type") == "error":
+            self.errors.append(reply)
+
+    def _act(self, turn: dict[str, Any]) -> Deferred[Any] | None:
+        assert self.protocol is not None
+        if self.protocol.state != BotProtocol.STATE_OPEN:
+            return None
+        action, amount = self.decide(turn)
+        fields: dict[str, Any] = {"table_id": turn["table_id"], "action": action}
+        if amount is not None:
+            fields["amount"] = amount
+        return self.protocol.request("table_act", **fields).addCallback(self._acted, turn)
+
+    def _acted(self, reply: dict[str, Any], turn: dict[str, Any]) -> Deferred[Any] | None:
+        if reply.get("code") == "notices_pending" and turn.get("_retries", 0) < 50:
+            # A notice is on its way (written just before this turn): act once it is acknowledged.
+            turn["_retries"] = turn.get("_retries", 0) + 1
+            return deferLater(reactor, 0.01, lambda: None).addCallback(lambda _: self._act(turn))
+        self._check(reply)
+        return None
+
+    def decide(self, turn: dict[str, Any]) -> tuple[str, int | None]:
+        pick = self.rng.random()
+        low, high = turn.get("min_raise_to"), turn.get("max_raise_to")
+        if not turn["can_check"] and pick < self.fold:
+            return "fold", None
+        if low is not None and high is not None and pick > 1 - self.raise_:
+            if self.rng.random() < self.all_in:
+                return "raise", high
+            return "raise", min(high, low + self.rng.randint(0, low))
+        return ("check" if turn["can_check"] else "call"), None
+
+    def table_events(self, event: str) -> list[dict[str, Any]]:
+        return [m for m in self.received if m.get("type") == "table" and m.get("event") == event]

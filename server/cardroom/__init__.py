@@ -1,0 +1,1 @@
+"""The card room: cash tables (and, later, tournaments) on the poker engine."""

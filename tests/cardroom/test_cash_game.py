@@ -1,0 +1,133 @@
+"""A cash game over real WebSockets: bots sit, buy in, play, top up and leave; every PO trace reaches the vault."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from sqlalchemy import select
+
+from client.blocking import BlockingClient
+from client.poker_bot import PokerBot
+from server.db.engine import make_engine
+from server.wallet.tables import ledger_accounts
+from tests.accounts.test_account_life import dns_server, opened, verified_events  # noqa: F401
+from tests.frontal_sealing.test_server_traces import croupier, wait_sealed
+from tests.support import ServerProcess
+
+SECRET = "staging-secret-for-tests"
+
+
+def until(condition: Callable[[], bool], timeout: float = 90, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def seat_bot(client: BlockingClient, seed: int, **policy: Any) -> PokerBot:
+    bot = PokerBot(random.Random(seed), **policy)  # the bots' strategy only: the server deals
+    bot.protocol = client.protocol
+    client.protocol.factory.on_message = bot.on_message
+    return bot
+
+
+def hands_dealt(bot: PokerBot) -> set[str]:
+    return {m["hand_id"] for m in bot.table_events("hand_started") if "hole_cards" in m}
+
+
+def start(server_factory: Any, dns: str) -> ServerProcess:
+    return server_factory(**{"interdits.servers": [dns], "interdits.secret": SECRET,
+                             "cardroom.between_hands_seconds": 0.05, "vault.lot_max_seconds": 0.5,
+                             # Hands follow each other every 50 ms here: bots answer faster than people.
+                             "ws.rate_per_second": 1000.0, "ws.rate_burst": 1000})
+
+
+def check_seat_privacy(bot: PokerBot) -> None:
+    """A seat is told its own hole cards and nobody else's until they are shown down."""
+    for message in bot.received:
+        if message.get("type") != "table":
+            continue
+        if "hole_cards" in message:
+            assert message["event"] in ("hand_started", "state") and message.get("seat", bot.seat) is not None
+        if message["event"] == "hand_started":
+            assert set(message) & {"hole_cards", "seat"} in (set(), {"hole_cards", "seat"})
+    for notice in bot.notices:
+        if notice["kind"] != "POPARTIE":
+            continue
+        data = notice["data"]
+        shown = {m["seat"] for m in bot.table_events("shown") if m["hand_id"] == data["id_partie"]}
+        for result in data["results"]:
+            if result["shown"] and result["seat"] != data["results"][0]["seat"]:
+                assert result["seat"] in shown, (data["id_partie"], result)
+
+
+def test_cash_game_traces_every_seat_and_conserves_money(server_factory: Any, db_url: str, dns_server: str,
+                                                          tmp_path: Path) -> None:
+    server = start(server_factory, dns_server)
+    status, table = server.api("POST", "/api/poker/tables", {
+        "name": "Test 0.50/1", "small_blind_cents": 50, "big_blind_cents": 100, "seats": 6,
+        "buy_in_min_cents": 1000, "buy_in_max_cents": 3000, "rake_percent": "5", "rake_cap_cents": 100,
+        "decision_seconds": 5})
+    assert status == 201, table
+    table_id = table["table_id"]
+    assert server.api("POST", "/api/poker/tables", {"name": "x", "small_blind_cents": 0})[0] == 400
+    players = []
+    for index, login in enumerate(("alice", "bruno", "chloe")):
+        client, player_id = opened(server, login)
+        client.call("deposit", amount_cents=4000)  # 80.00 in all: a buy-in and two top-ups
+        client.call("ack", notice_id=client.next_message()["notice_id"])
+        bot = seat_bot(client, index, all_in=0.0, raise_=0.15, top_up_below=1000, top_up_to=2000, top_ups=2)
+        too_big = client.request("table_join", table_id=table_id, buy_in_cents=5000)
+        assert too_big["type"] == "error" and too_big["code"] == "invalid_buy_in"
+        joined = client.call("table_join", table_id=table_id, buy_in_cents=2000)
+        assert joined["stack"] == 2000
+        players.append((client, player_id, bot))
+    again = players[0][0].request("table_join", table_id=table_id, buy_in_cents=2000)
+    assert again["type"] == "error" and again["code"] == "already_seated"
+    out_of_turn = players[0][0].request("table_act", table_id=table_id, action="raise", amount=1)
+    assert out_of_turn["type"] == "error" and out_of_turn["code"] in ("illegal_action", "not_in_hand",
+                                                                      "notices_pending")
+
+    watcher = players[0][2]
+    until(lambda: len(watcher.table_events("hand_result")) >= 20, what="20 hands")
+    for client, _, bot in players:
+        reply = client.request("table_leave", table_id=table_id)
+        assert reply["type"] == "result", reply
+    until(lambda: all(any(m.get("event") == "left" and m.get("player_id") == pid for m in b.received)
+                      for _, pid, b in players), what="everyone left")
+    until(lambda: all(not b.protocol._pending for _, _, b in players), what="the last acknowledgements")
+
+    for _, _, bot in players:
+        assert [e for e in bot.errors if e["code"] != "insufficient_funds"] == []
+        check_seat_privacy(bot)
+    # Chips are conserved hand by hand: the stacks dealt in equal the stacks after plus the rake.
+    started = {m["hand_id"]: m for m in watcher.table_events("hand_started")}
+    for result in watcher.table_events("hand_result"):
+        if result["hand_id"] in started:
+            before = sum(p["stack"] for p in started[result["hand_id"]]["players"])
+            assert before == sum(result["stacks"].values()) + result["rake"], result
+
+    engine = make_engine(db_url)
+    with engine.connect() as c:
+        balances = {row.code: row.balance_cents for row in c.execute(select(ledger_accounts))}
+    engine.dispose()
+    assert balances.get(f"operator:table-{table_id}", 0) == 0
+    players_money = sum(v for k, v in balances.items() if k.startswith("player:"))
+    assert players_money + balances.get("operator:poker-rake", 0) == 3 * 8000
+    assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
+
+    wait_sealed(db_url, 1)
+    time.sleep(1.0)  # lots close every 0.5 s: let the last one seal
+    events = verified_events(server, db_url, tmp_path)
+    for _, player_id, bot in players:
+        tags = [e.tag for e in events if e.findtext("IDJoueur") == player_id]
+        top_ups = sum(1 for kind, reply in bot.replies if kind == "table_top_up" and reply["type"] == "result")
+        assert tags.count("POINSCRIT") == 1 and tags.count("POREVERS") == 1
+        assert tags.count("POCAVE") == 1 + top_ups
+        assert tags.count("POPARTIE") == len(hands_dealt(bot)) == sum(1 for n in bot.notices
+                                                                     if n["kind"] == "POPARTIE")
