@@ -4,8 +4,9 @@ Amounts on the table (caves, blinds, decisions, pots) are in the game's unit ("e
 partie": chips in a tournament, euros in a cash game) and are written as plain decimals;
 account balances are money (frontal.canonical.money). Cards are games.cards.Card ints.
 
-POPARTIE is built from this module's own HandView (games/poker/ had no per-seat view type when
-this was written): one record per seated player per hand, holding only what that player saw.
+POPARTIE is built from this module's own HandView, one record per seated player per hand holding
+only what that player saw; server.poker_traces fills it from the engine's seat view
+(games.hand_views).
 """
 from __future__ import annotations
 
