@@ -13,7 +13,8 @@ No-limit, pot-limit and fixed-limit, with chips as integers. The rules a referee
 - pot limit: a raise may reach the current bet plus the pot after calling;
 - fixed limit: bets and raises are one betting unit each, at most ``max_bets`` per round
   (the opening bet, or the big blind pre-flop, counting as the first; a short all-in
-  counts too);
+  counts too); the limit rooms' half-bet rule: an all-in of at least half a bet counts
+  as a full bet or raise and reopens the betting, a smaller one does not;
 - blinds and antes are posted before the round (``bets``): posting is not acting, so the
   big blind keeps its option to raise when everybody calls.
 """
@@ -150,7 +151,7 @@ class BettingRound:
         # A raise needs someone who could put in more than the current bet to answer it.
         answerable = [o for o in self._in_hand() if o is not s and o.stack > 0 and o.bet + o.stack > self.current]
         answered = self._answered.get(s.seat)
-        reopened = answered is None or self.current - answered >= self.last_raise
+        reopened = answered is None or self._is_full(self.current - answered)
         if everything <= self.current or not reopened or not answerable:
             return None, None  # cannot add to the bet, betting not reopened, or nobody to raise
         if self.structure is Structure.FIXED_LIMIT:
@@ -166,6 +167,15 @@ class BettingRound:
             maximum = everything
         maximum = min(maximum, everything)
         return min(minimum, everything), maximum
+
+    def _is_full(self, increment: int) -> bool:
+        """Whether a raise by ``increment`` (or short all-ins adding up to it) reopens the betting.
+
+        Fixed limit follows the limit rooms' half-bet rule: an all-in of at least half a bet
+        counts as a full bet or raise."""
+        if self.structure is Structure.FIXED_LIMIT:
+            return 2 * increment >= self.bet_unit
+        return increment >= self.last_raise
 
     # -- actions ---------------------------------------------------------------------------------
 
@@ -207,8 +217,7 @@ class BettingRound:
                 raise IllegalAction(f"raise to {raise_to} does not exceed the current bet {self.current}")
             increment = raise_to - self.current
             added = raise_to - s.bet
-            full = increment >= self.last_raise or self.structure is Structure.FIXED_LIMIT and raise_to == (
-                self.current + self.bet_unit)
+            full = self._is_full(increment)
             if full:
                 self.full_raises += 1
                 self.last_raise = max(self.last_raise, increment) if self.structure is not Structure.FIXED_LIMIT \

@@ -117,6 +117,12 @@ def play(rng: random.Random, game: str) -> tuple[dict[int, int], list[int], list
             # not reopen the betting to players who already called it (the card rooms' rule,
             # kept by Croupier); PokerKit counts the blind as no bet and reopens it.
             theirs = (None, None)
+        if legal.min_raise_to is None and theirs != (None, None) and _short_opening_bet(hand):
+            # Known rule difference: PokerKit sizes the round's raises by its first bet even
+            # when that bet was an all-in for less than a full bet, so a later all-in as big
+            # as it reopens the betting there; Croupier keeps the full bet (the big blind, or
+            # the limit's unit, half of it under the half-bet rule) as the size to reach.
+            theirs = (None, None)
         ours_bounds = (legal.min_raise_to, legal.max_raise_to)
         if legal.min_raise_to is not None and theirs == (None, None) and _reopened_by_short_all_ins(hand, seat):
             # Known rule difference: short all-ins that add up to a full raise reopen the
@@ -155,6 +161,17 @@ def play(rng: random.Random, game: str) -> tuple[dict[int, int], list[int], list
             break
     assert hand.result is not None
     return pokerkit_odd_chips(hand), list(state.stacks), log
+
+
+def _short_opening_bet(hand: Hand) -> bool:
+    """This post-flop round was opened by an all-in bet smaller than a full bet."""
+    if hand.street == 0:
+        return False
+    raises = [d for street, d in hand.history if street == hand.street and d.action is Action.RAISE]
+    if not raises or not raises[0].all_in:
+        return False
+    full = hand.rules.bet_unit(hand.street) if hand.rules.structure is Structure.FIXED_LIMIT else hand.rules.big_blind
+    return raises[0].bet_to < full
 
 
 def _reopened_by_short_all_ins(hand: Hand, seat: int) -> bool:
