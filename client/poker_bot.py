@@ -8,7 +8,7 @@ received, so tests can check what a seat was told.
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import Any, Callable
 
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred, succeed
@@ -58,6 +58,29 @@ class PokerBot:
             # Acting waits for the acknowledgements: the server refuses anything while one is pending.
             self._acks.addBoth(lambda _: self._act(message))
 
+    def send_after_acks(self, kind: str, **fields: Any) -> Deferred[dict[str, Any]]:
+        """A request of the player's own, sent once every notice received so far is acknowledged."""
+        done: Deferred[dict[str, Any]] = Deferred()
+
+        def send(tries: int) -> Deferred[Any]:
+            assert self.protocol is not None
+
+            def answered(reply: dict[str, Any]) -> None:
+                if reply.get("code") == "notices_pending" and tries < 50:
+                    self._after_next_notice(lambda: send(tries + 1))
+                else:
+                    done.callback(reply)
+
+            return self.protocol.request(kind, **fields).addCallback(answered)
+
+        self._acks.addBoth(lambda _: send(0))
+        return done
+
+    def _after_next_notice(self, again: Callable[[], Any]) -> None:
+        """Refused for a notice not received yet (written just before): go again behind its
+        acknowledgement, which joins the chain when it arrives, after a short wait."""
+        self._acks.addBoth(lambda _: deferLater(reactor, 0.01, again))
+
     def _ack(self, notice_id: int) -> Deferred[Any]:
         assert self.protocol is not None
         return self.protocol.request("ack", notice_id=notice_id).addCallback(self._check)
@@ -85,13 +108,12 @@ class PokerBot:
             fields["amount"] = amount
         return self.protocol.request("table_act", **fields).addCallback(self._acted, turn)
 
-    def _acted(self, reply: dict[str, Any], turn: dict[str, Any]) -> Deferred[Any] | None:
+    def _acted(self, reply: dict[str, Any], turn: dict[str, Any]) -> None:
         if reply.get("code") == "notices_pending" and turn.get("_retries", 0) < 50:
-            # A notice is on its way (written just before this turn): act once it is acknowledged.
             turn["_retries"] = turn.get("_retries", 0) + 1
-            return deferLater(reactor, 0.01, lambda: None).addCallback(lambda _: self._act(turn))
+            self._after_next_notice(lambda: self._act(turn))
+            return
         self._check(reply)
-        return None
 
     def decide(self, turn: dict[str, Any]) -> tuple[str, int | None]:
         pick = self.rng.random()

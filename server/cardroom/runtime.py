@@ -51,6 +51,7 @@ class Seated:
     leaving: bool = False
     absent_since: float | None = None
     auto_sat_out: bool = False  # sat out by a disconnection, not by choice: back when reconnected
+    pending_chips: int = 0  # bought during a hand: joins the stack when it ends
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,12 @@ class TableRuntime:
         return seated
 
     def add_chips(self, player_id: str, amount: int) -> Seated:
+        """Chips bought (the money is already in the table's escrow); during a hand the seat
+        plays, they join the stack when the hand ends."""
         seated = self._seated(player_id)
-        if seated.seat in self._in_hand and self.hand is not None:
-            raise TableError("in_hand", "add chips between hands")
+        if self.in_hand(player_id):
+            seated.pending_chips += amount
+            return seated
         busted = seated.stack == 0
         seated.stack += amount
         if busted and seated.status.sitting_out and not seated.leaving:
@@ -159,9 +163,9 @@ class TableRuntime:
 
     def check_top_up(self, player_id: str, amount: int) -> Seated:
         seated = self._seated(player_id)
-        if self.hand is not None and seated.seat in self._in_hand:
-            raise TableError("in_hand", "add chips between hands")
-        if seated.stack + amount > self.config.buy_in_max:
+        if seated.leaving:
+            raise TableError("not_seated", "you are leaving this table")
+        if seated.stack + seated.pending_chips + amount > self.config.buy_in_max:
             raise TableError("above_maximum", f"a stack may hold at most {self.config.buy_in_max} cents")
         return seated
 
@@ -243,6 +247,10 @@ class TableRuntime:
         if self.hand is not None or self.closing:
             return
         self._stand_up_absent()
+        now = self.scheduler.seconds()
+        for seated in self.seated.values():
+            if not seated.connected and not seated.status.sitting_out:
+                self._sit_out_absent(seated, now)
         statuses = [s.status if s.stack > 0 and not s.leaving else SeatStatus(s.seat, sitting_out=True)
                     for s in sorted(self.seated.values(), key=lambda s: s.seat)]
         rules = self.config.rules
@@ -369,8 +377,9 @@ class TableRuntime:
         hand = self.hand
         assert hand is not None and hand.result is not None and self.id_partie is not None
         for seat, stack in hand.result.final_stacks.items():
-            if seat in self.seated:
-                self.seated[seat].stack = stack
+            seated = self._in_hand[seat]
+            seated.stack = stack + seated.pending_chips
+            seated.pending_chips = 0
         finished = FinishedHand(self.id_partie, hand, list(self._times), dict(self._in_hand),
                                 {seat: seat_view(hand, seat) for seat in self._in_hand})
         self.hand = None
@@ -379,10 +388,7 @@ class TableRuntime:
         now = self.scheduler.seconds()
         for seated in self.seated.values():
             if not seated.connected and not seated.status.sitting_out:
-                seated.status = SeatStatus(seated.seat, sitting_out=True, owes_small=seated.status.owes_small,
-                                           owes_big=seated.status.owes_big)
-                seated.absent_since = now
-                seated.auto_sat_out = True
+                self._sit_out_absent(seated, now)
         self._finishing = True
         self._last_hand_seats = set(finished.players)
         done = self.listener.hand_finished(self, finished)
@@ -390,6 +396,20 @@ class TableRuntime:
             done.addBoth(self._finished)
         else:
             self._finished(None)
+
+    def _sit_out_absent(self, seated: Seated, now: float) -> None:
+        seated.status = SeatStatus(seated.seat, sitting_out=True, owes_small=seated.status.owes_small,
+                                   owes_big=seated.status.owes_big)
+        seated.absent_since = now
+        seated.auto_sat_out = True
+        self._broadcast({"event": "sitting_out", "seat": seated.seat, "reason": "disconnected"})
+        # Checked on a timer too: a table with no hand to start would never look again.
+        self.scheduler.callLater(self.config.absent_seconds, self._absent_timer, seated)
+
+    def _absent_timer(self, seated: Seated) -> None:
+        if self.seated.get(seated.seat) is seated and not self.in_hand(seated.player_id) and not (
+                self._finishing and seated.seat in self._last_hand_seats):
+            self._stand_up_absent()
 
     def _finished(self, result: Any) -> Any:
         self._finishing = False

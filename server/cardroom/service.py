@@ -368,7 +368,7 @@ class CardRoom:
             raise ProtocolError(exc.code, str(exc)) from None
         await self._buy_in(session, identity, runtime, seated.tech, message["amount_cents"])
         runtime.add_chips(session.player.id, message["amount_cents"])
-        return {"table_id": runtime.config.table_id, "stack": seated.stack}
+        return {"table_id": runtime.config.table_id, "stack": seated.stack, "pending_cents": seated.pending_chips}
 
     async def act(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         session = self._session(connection)
@@ -478,14 +478,17 @@ class CardRoom:
                                   finished.times, amount=cents)
             datas[seat] = popartie_data(popartie(finished.views[seat], context))
         stacks = dict(result.final_stacks)
+        # Relative updates: a top-up bought during the hand has already added to the row.
+        won = {seat: stacks[seat] - hand.starting_stacks[seat] for seat in stacks}
         record = {"seats": [{"seat": s, "player_id": p.player_id, "tech": p.tech, "before": hand.starting_stacks[s],
                              "after": stacks[s]} for s, p in finished.players.items()],
                   "rake": result.settlement.rake, "board": [int(c) for c in hand.board]}
 
         def work(c: Connection) -> list[Notice]:
-            for seat, stack in stacks.items():
-                c.execute(update(poker_seats).where((poker_seats.c.table_id == config.table_id) & (
-                    poker_seats.c.seat == seat)).values(stack=stack))
+            for seat, delta in won.items():
+                if delta:
+                    c.execute(update(poker_seats).where((poker_seats.c.table_id == config.table_id) & (
+                        poker_seats.c.seat == seat)).values(stack=poker_seats.c.stack + delta))
             if result.settlement.rake:
                 ledger.post(c, "poker_rake", [Posting(escrow(config.table_id), -result.settlement.rake),
                                               Posting(RAKE_ACCOUNT, result.settlement.rake)],
