@@ -8,10 +8,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+import pytest
 from sqlalchemy import select
 
 from client.blocking import BlockingClient
 from client.poker_bot import PokerBot
+from games.cards import from_annex, to_str
 from server.cardroom.tables import poker_hands
 from server.db.engine import make_engine
 from server.wallet.tables import ledger_accounts
@@ -62,54 +64,86 @@ def start(server_factory: Any, dns: str) -> ServerProcess:
                              "ws.rate_per_second": 1000.0, "ws.rate_burst": 1000})
 
 
-def check_seat_privacy(bot: PokerBot) -> None:
-    """A seat is told its own hole cards and nobody else's until they are shown down."""
+def hole_cards_from_vault(events: list[Any]) -> dict[tuple[str, int], set[str]]:
+    """Ground truth: (hand, seat) -> that seat's hole cards, from the seat's own POPARTIE in the vault."""
+    truth: dict[tuple[str, int], set[str]] = {}
+    for event in events:
+        if event.tag != "POPARTIE":
+            continue
+        mine = event.findtext("IDJoueur")
+        seat = next(int(j.findtext("JSiege")) for j in event.findall("Joueur") if j.findtext("IDJoueur") == mine)
+        truth[(event.findtext("IDPartie"), seat)] = {to_str(from_annex(c.text)) for c in
+                                                     event.findall("PreFlop/CarteJoueur")}
+    return truth
+
+
+def check_seat_privacy(bot: PokerBot, truth: dict[tuple[str, int], set[str]]) -> int:
+    """No message to a seat holds another seat's hole card, unless that seat showed down after
+    staying to the end. Returns the number of hands checked."""
+    by_hand: dict[str, list[dict[str, Any]]] = {}
     for message in bot.received:
-        if message.get("type") != "table":
-            continue
-        if "hole_cards" in message:
-            assert message["event"] in ("hand_started", "state") and message.get("seat", bot.seat) is not None
-        if message["event"] == "hand_started":
-            assert set(message) & {"hole_cards", "seat"} in (set(), {"hole_cards", "seat"})
-    for notice in bot.notices:
-        if notice["kind"] != "POPARTIE":
-            continue
-        data = notice["data"]
-        shown = {m["seat"] for m in bot.table_events("shown") if m["hand_id"] == data["id_partie"]}
-        for result in data["results"]:
-            if result["shown"] and result["seat"] != data["results"][0]["seat"]:
-                assert result["seat"] in shown, (data["id_partie"], result)
+        if message.get("type") == "table" and "hand_id" in message:
+            by_hand.setdefault(message["hand_id"], []).append(message)
+    for hand_id, messages in by_hand.items():
+        folded = {m["seat"] for m in messages if m["event"] == "acted" and m["action"] == "fold"}
+        shown = {m["seat"] for m in messages if m["event"] == "shown"}
+        assert not shown & folded, (hand_id, shown, folded)
+        mine = next((m["seat"] for m in messages if m["event"] == "hand_started" and "seat" in m), None)
+        text = json.dumps([m for m in messages if m["event"] != "shown"])
+        for (hand, seat), cards in truth.items():
+            if hand != hand_id or seat == mine:
+                continue
+            leaked = {c for c in cards if f'"{c}"' in text}
+            board = {c for m in messages if m["event"] == "board" for c in m["cards"]}
+            assert not leaked - board, (hand_id, seat, leaked)  # (a hole card is never a board card)
+    return len(by_hand)
 
 
 def test_cash_game_traces_every_seat_and_conserves_money(server_factory: Any, db_url: str, dns_server: str,
                                                           tmp_path: Path) -> None:
+    play_cash_game(server_factory, db_url, dns_server, tmp_path, logins=("alice", "bruno", "chloe"), hands=20,
+                   blinds=(50, 100), buy_in=2000, rake="5")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+def test_thousands_of_six_max_hands_never_show_a_seat_what_it_may_not_see(
+        server_factory: Any, db_url: str, dns_server: str, tmp_path: Path) -> None:
+    play_cash_game(server_factory, db_url, dns_server, tmp_path,
+                   logins=("hanna", "ivan", "jules", "kira", "leon", "mona"), hands=2000, blinds=(1, 2),
+                   buy_in=200, rake="0", timeout=3000)
+
+
+def play_cash_game(server_factory: Any, db_url: str, dns_server: str, tmp_path: Path, *, logins: tuple[str, ...],
+                   hands: int, blinds: tuple[int, int], buy_in: int, rake: str, timeout: float = 90) -> None:
     server = start(server_factory, dns_server)
     status, table = server.api("POST", "/api/poker/tables", {
-        "name": "Test 0.50/1", "small_blind_cents": 50, "big_blind_cents": 100, "seats": 6,
-        "buy_in_min_cents": 1000, "buy_in_max_cents": 3000, "rake_percent": "5", "rake_cap_cents": 100,
-        "decision_seconds": 5})
+        "name": "Test", "small_blind_cents": blinds[0], "big_blind_cents": blinds[1], "seats": 6,
+        "buy_in_min_cents": buy_in // 2, "buy_in_max_cents": buy_in * 3 // 2, "rake_percent": rake,
+        "rake_cap_cents": 100, "decision_seconds": 5})
     assert status == 201, table
     table_id = table["table_id"]
     assert server.api("POST", "/api/poker/tables", {"name": "x", "small_blind_cents": 0})[0] == 400
     players = []
-    for index, login in enumerate(("alice", "bruno", "chloe")):
+    for index, login in enumerate(logins):
         client, player_id = opened(server, login)
         client.call("deposit", amount_cents=4000)  # 80.00 in all: a buy-in and two top-ups
         client.call("ack", notice_id=client.next_message()["notice_id"])
-        bot = seat_bot(client, index, all_in=0.0, raise_=0.15, top_up_below=1000, top_up_to=2000, top_ups=2)
-        too_big = client.request("table_join", table_id=table_id, buy_in_cents=5000)
+        bot = seat_bot(client, index, all_in=0.0, raise_=0.15, top_up_below=buy_in // 2, top_up_to=buy_in,
+                       top_ups=(8000 - buy_in) // buy_in)
+        too_big = client.request("table_join", table_id=table_id, buy_in_cents=buy_in * 2)
         assert too_big["type"] == "error" and too_big["code"] == "invalid_buy_in"
-        joined = client.call("table_join", table_id=table_id, buy_in_cents=2000)
-        assert joined["stack"] == 2000
+        joined = client.call("table_join", table_id=table_id, buy_in_cents=buy_in)
+        assert joined["stack"] == buy_in
         players.append((client, player_id, bot))
-    again = players[0][0].request("table_join", table_id=table_id, buy_in_cents=2000)
+    again = players[0][0].request("table_join", table_id=table_id, buy_in_cents=buy_in)
     assert again["type"] == "error" and again["code"] == "already_seated"
     out_of_turn = players[0][0].request("table_act", table_id=table_id, action="raise", amount=1)
     assert out_of_turn["type"] == "error" and out_of_turn["code"] in ("illegal_action", "not_in_hand",
                                                                       "notices_pending")
 
     watcher = players[0][2]
-    until(lambda: len(watcher.table_events("hand_result")) >= 20, what="20 hands")
+    until(lambda: len(watcher.table_events("hand_result")) >= hands, timeout, what=f"{hands} hands")
     for client, _, bot in players:
         reply = client._wait(lambda: bot.send_after_acks("table_leave", table_id=table_id), 30)
         assert reply["type"] == "result", reply
@@ -120,7 +154,6 @@ def test_cash_game_traces_every_seat_and_conserves_money(server_factory: Any, db
     for _, _, bot in players:
         # A top-up the bot sized from an older stack may be refused: a correct refusal.
         assert [e for e in bot.errors if e["code"] not in ("insufficient_funds", "above_maximum")] == []
-        check_seat_privacy(bot)
     # Chips are conserved hand by hand: the stacks dealt in equal the stacks after plus the rake.
     started = {m["hand_id"]: m for m in watcher.table_events("hand_started")}
     for result in watcher.table_events("hand_result"):
@@ -134,12 +167,15 @@ def test_cash_game_traces_every_seat_and_conserves_money(server_factory: Any, db
     engine.dispose()
     assert balances.get(f"operator:table-{table_id}", 0) == 0
     players_money = sum(v for k, v in balances.items() if k.startswith("player:"))
-    assert players_money + balances.get("operator:poker-rake", 0) == 3 * 8000
+    assert players_money + balances.get("operator:poker-rake", 0) == len(logins) * 8000
     assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
 
     wait_sealed(db_url, 1)
     time.sleep(1.0)  # lots close every 0.5 s: let the last one seal
     events = verified_events(server, db_url, tmp_path)
+    truth = hole_cards_from_vault(events)
+    for _, _, bot in players:
+        assert check_seat_privacy(bot, truth) >= hands
     for _, player_id, bot in players:
         tags = [e.tag for e in events if e.findtext("IDJoueur") == player_id]
         top_ups = sum(1 for kind, reply in bot.replies if kind == "table_top_up" and reply["type"] == "result")
