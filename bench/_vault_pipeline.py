@@ -35,6 +35,26 @@ def cpu_seconds() -> float:
     return times.user + times.system
 
 
+THREAD_ROLES = {"MainThread": "reactor", "writer": "writer", "sealer": "sealer"}
+
+
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds (user + system) so far of each thread of this process, by role: the
+    reactor (builds and deposits events, fires confirmations), the VaultWriter's thread
+    (copy, XSD, C14N, journal, commit) and the SealerThread; ``other`` for the rest."""
+    import threading
+
+    import psutil
+
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    cpu: dict[str, float] = {}
+    for t in psutil.Process().threads():
+        name = names.get(t.id, "")
+        role = next((r for key, r in THREAD_ROLES.items() if name == key or name.endswith("-" + key)), "other")
+        cpu[role] = cpu.get(role, 0.0) + t.user_time + t.system_time
+    return cpu
+
+
 # --- events --------------------------------------------------------------------------------
 
 class EventSource:
@@ -201,11 +221,15 @@ async def throughput(args: argparse.Namespace) -> dict[str, Any]:
         await wait_sealed(pipeline, MAX_EVENTS)
         base = MAX_EVENTS
         driver = Driver(pipeline, _Offset(source, base), total, args.window)
+        groups0 = pipeline.writer.committed_groups
+        threads0 = thread_cpu()
         cpu0 = cpu_seconds()
         driver.start()
         await driver.journaled
         sealed_at = await wait_sealed(pipeline, base + total)
         cpu_used = cpu_seconds() - cpu0
+        threads1 = thread_cpu()
+        groups = pipeline.writer.committed_groups - groups0
     finally:
         pipeline.stop()
     elapsed = sealed_at - driver.first_deposit
@@ -214,7 +238,9 @@ async def throughput(args: argparse.Namespace) -> dict[str, Any]:
     return {"events": total, "seconds": elapsed, "events_per_second": total / elapsed,
             "journaled_per_second": total / journal_elapsed, "seal_tail_seconds": sealed_at - driver.last_confirmed,
             "cpu_per_wall": cpu_used / elapsed, "cpu_us_per_event": cpu_used * 1e6 / total,
-            "validation_per_second": validation}
+            "thread_us_per_event": {role: (threads1[role] - threads0.get(role, 0.0)) * 1e6 / total
+                                    for role in threads1},
+            "events_per_commit": total / max(groups, 1), "validation_per_second": validation}
 
 
 class _Offset:

@@ -8,15 +8,18 @@ Each measure runs in a child process (bench/_vault_pipeline.py) pinned to one co
 os.sched_setaffinity; the reactor, VaultWriter's writer thread and the SealerThread share
 that core and the GIL. An event is built by frontal.builders.pasp (three PASPMISE to one
 PASPGAIN; the builder validates it against the XSD), deposited with VaultWriter.deposit
-(which copies it, stamps IDEvt, validates it again and journals it in group commits on its
-thread), and sealed by SealerThread(LotSealer, LotPolicy(100, 300 s)): XAdES-T signature
+(which, on its own thread, copies it, writes IDEvt and IDCoffre, validates it again, puts it
+in canonical form and journals it in group commits, durable before the Deferred fires), and sealed by SealerThread(LotSealer, LotPolicy(100, 300 s)): XAdES-T signature
 with the local RFC 3161 TSA, zlib, AES-256-GCM, RSA-OAEP. A fresh database per child:
 SQLite (WAL, synchronous=FULL) in a temporary directory, or with --db-url a database created
 on that PostgreSQL server and dropped afterwards.
 
 Prints:
   1. pipeline events/s, first deposit -> vault_counters.sealed_through reaches the count,
-     deposits kept at most --window unconfirmed (median of --repeats runs);
+     deposits kept at most --window unconfirmed (median of --repeats runs); the CPU of the
+     pinned process per event, in all and by thread (psutil), and the events per journal
+     commit. On a shared machine the wall-clock rate varies with the neighbours; compare
+     the CPU per event;
   2. frontal.xsd.validate_event alone over the same events, pre-built, same core (median);
   3. both and their ratio;
   4. p50/p99 latency from the deposit() call to its Deferred firing (the event is durable),
@@ -155,6 +158,13 @@ def throughput(args: argparse.Namespace, pki: Path, work: Path) -> None:
           f"{[round(r['journaled_per_second']) for r in runs]}   sealing finished {tail:.2f} s after the last confirmation")
     print(f"  {'   (CPU of the pinned process per event)':48s} {cpu_us:10.0f} us  "
           f"core busy {busy:.0%} of the wall time")
+    by_thread = "  ".join(
+        f"{role} {statistics.median(r['thread_us_per_event'].get(role, 0.0) for r in runs):.0f}"
+        for role in ("reactor", "writer", "sealer", "other") if any(role in r["thread_us_per_event"] for r in runs))
+    print(f"  {'   (the same by thread, us per event)':48s} {by_thread}   (reactor: build, deposit, confirm; "
+          f"writer: copy, XSD, C14N, journal, commit; sealer: sign, TSA, zlib, AES, RSA-OAEP, store)")
+    print(f"  {'   (events per journal commit, median)':48s} "
+          f"{statistics.median(r['events_per_commit'] for r in runs):10.1f}")
     print(f"  {'2. XSD validation alone (validate_event)':48s} {validation:10,.0f}   "
           f"{[round(r['validation_per_second']) for r in runs]}")
     print(f"  {'3. ratio pipeline / validation alone':48s} {pipeline / validation:10.3f}   "

@@ -50,9 +50,9 @@ class LocalTimeStampAuthority:
     """Issues tokens with the constant parts of the CMS structure encoded once.
 
     asn1crypto re-encodes a certificate each time it is placed in a new structure (about
-    20 ms a token); the vault asks for one token per lot, so the envelope around the two
-    variable parts (TSTInfo and the signed attributes) is assembled here from
-    pre-encoded pieces, each produced by asn1crypto.
+    20 ms a token) and builds its objects slowly; the vault asks for one token per lot, so
+    the token is assembled here from pieces asn1crypto encoded once, and the few variable
+    values (imprint, serial number, dates, digests) are encoded in DER directly.
     """
 
     def __init__(self, key: rsa.RSAPrivateKey, certificate: x509.Certificate,
@@ -76,6 +76,19 @@ class LocalTimeStampAuthority:
         ]
         self._tst_info_type = core.ObjectIdentifier("1.2.840.113549.1.9.16.1.4").dump()
         self._signed_data_type = core.ObjectIdentifier("1.2.840.113549.1.7.2").dump()
+        self._signed_data_version = core.Integer(3).dump()
+        # TSTInfo and the two variable attributes, around their variable parts (imprint,
+        # serial number, dates, digest): DER, byte for byte what asn1crypto writes
+        # (tests/frontal_sealing/test_tsa_encoding.py compares them).
+        self._tst_head = core.Integer(1).dump() + core.ObjectIdentifier(STAGING_POLICY).dump()
+        dummy = bytes(32)
+        imprint = tsp.MessageImprint({"hash_algorithm": {"algorithm": "sha256"}, "hashed_message": dummy}).dump()
+        if not imprint.endswith(_der(0x04, dummy)):
+            raise TimeStampError("unexpected MessageImprint encoding")
+        self._imprint_head = imprint[:-len(_der(0x04, dummy))]  # SEQUENCE header (fixed length) + algorithm
+        self._accuracy = tsp.Accuracy({"seconds": 1}).dump()
+        self._signing_time_type = core.ObjectIdentifier("1.2.840.113549.1.9.5").dump()
+        self._message_digest_type = core.ObjectIdentifier("1.2.840.113549.1.9.4").dump()
 
     def response(self, imprint: bytes, nonce: int | None = None) -> bytes:
         """A DER TimeStampResp granting a token over ``imprint`` (SHA-256)."""
@@ -89,20 +102,16 @@ class LocalTimeStampAuthority:
         if len(imprint) != 32:
             raise TimeStampError("the imprint must be a SHA-256 digest")
         gen_time = self._clock().astimezone(dt.timezone.utc)
-        info: dict[str, object] = {
-            "version": "v1",
-            "policy": STAGING_POLICY,
-            "message_imprint": {"hash_algorithm": {"algorithm": "sha256"}, "hashed_message": imprint},
-            "serial_number": secrets.randbits(63) + 1,
-            "gen_time": gen_time,
-            "accuracy": {"seconds": 1},
-        }
+        if not 1950 <= gen_time.year <= 2049:
+            raise TimeStampError("signing-time is a UTCTime: years 1950 to 2049")
+        tst = [self._tst_head, self._imprint_head + _der(0x04, imprint), _der_integer(secrets.randbits(63) + 1),
+               _der(0x18, _generalized_time(gen_time)), self._accuracy]
         if nonce is not None:
-            info["nonce"] = nonce
-        tst_der = tsp.TSTInfo(info).dump()
+            tst.append(_der_integer(nonce))
+        tst_der = _der(0x30, b"".join(tst))
         attributes = self._fixed_attributes + [
-            cms.CMSAttribute({"type": "signing_time", "values": [cms.Time({"utc_time": gen_time})]}).dump(),
-            cms.CMSAttribute({"type": "message_digest", "values": [hashlib.sha256(tst_der).digest()]}).dump(),
+            _der(0x30, self._signing_time_type + _der(0x31, _der(0x17, gen_time.strftime("%y%m%d%H%M%SZ").encode()))),
+            _der(0x30, self._message_digest_type + _der(0x31, _der(0x04, hashlib.sha256(tst_der).digest()))),
         ]
         attributes_content = b"".join(sorted(attributes))  # DER: a SET OF is sorted by encoding
         # The signature covers the attributes as a SET OF; the SignerInfo carries them [0] IMPLICIT.
@@ -110,9 +119,24 @@ class LocalTimeStampAuthority:
         signer_info = _der(0x30, self._signer_prefix + _der(0xA0, attributes_content)
                            + self._signature_algorithm + _der(0x04, signature))
         encapsulated = _der(0x30, self._tst_info_type + _der(0xA0, _der(0x04, tst_der)))
-        signed_data = _der(0x30, core.Integer(3).dump() + self._digest_algorithms + encapsulated
+        signed_data = _der(0x30, self._signed_data_version + self._digest_algorithms + encapsulated
                            + self._certificates + _der(0x31, signer_info))
         return _der(0x30, self._signed_data_type + _der(0xA0, signed_data))
+
+
+def _der_integer(value: int) -> bytes:
+    """A non-negative INTEGER, minimal two's complement (a leading 0 when the top bit is set)."""
+    if value < 0:
+        raise TimeStampError("negative serial number or nonce")
+    return _der(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
+
+
+def _generalized_time(at: dt.datetime) -> bytes:
+    """YYYYMMDDHHMMSS[.fff]Z, the fraction without trailing zeros (DER), as asn1crypto writes it."""
+    text = "%04d%02d%02d%02d%02d%02d" % (at.year, at.month, at.day, at.hour, at.minute, at.second)
+    if at.microsecond:
+        text += "." + str(at.microsecond).zfill(6).rstrip("0")
+    return (text + "Z").encode()
 
 
 class HttpTimeStampClient:

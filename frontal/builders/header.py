@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 from functools import lru_cache
 from dataclasses import dataclass
@@ -32,21 +33,34 @@ def ip_text(address: str) -> str:
     return ip.exploded if ip.version == 6 else str(ip)
 
 
-def build_header(tag: str, header: Header) -> etree._Element:
+_HEADER = ("IDOper", "DateEvt", "IDEvt", "IDJoueur", "HashJoueur", "IDSession", "IPJoueur", "IDCoffre")
+
+
+@lru_cache(maxsize=256)
+def _template(tag: str, with_coffre: bool) -> etree._Element:
     root = etree.Element(tag)
+    for name in _HEADER if with_coffre else _HEADER[:-1]:
+        etree.SubElement(root, name)
+    return root
+
+
+def build_header(tag: str, header: Header) -> etree._Element:
     values = [
-        ("IDOper", header.id_oper),
-        ("DateEvt", date_aammjjhhmmss(header.date_evt)),
-        ("IDEvt", str(header.id_evt)),
-        ("IDJoueur", header.id_joueur),
-        ("HashJoueur", header.hash_joueur),
-        ("IDSession", header.id_session),
-        ("IPJoueur", ip_text(header.ip_joueur)),
+        header.id_oper,
+        date_aammjjhhmmss(header.date_evt),
+        str(header.id_evt),
+        header.id_joueur,
+        header.hash_joueur,
+        header.id_session,
+        ip_text(header.ip_joueur),
     ]
     if header.id_coffre is not None:
-        values.append(("IDCoffre", str(header.id_coffre)))
-    for name, text in values:
-        etree.SubElement(root, name).text = text
+        values.append(str(header.id_coffre))
+    # A copy of the empty header (root and its eight children) costs less than building
+    # them one by one; the texts are set (and checked by lxml) as before.
+    root = copy.deepcopy(_template(tag, header.id_coffre is not None))
+    for node, text in zip(root, values):
+        node.text = text
     return root
 
 

@@ -10,23 +10,33 @@ Deferred fires only after that commit.
 from __future__ import annotations
 
 import copy
-import queue
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from functools import lru_cache
+from typing import Any, Callable, NamedTuple, Sequence
 
 from lxml import etree
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from twisted.internet.defer import Deferred
+from twisted.logger import Logger
 
+from frontal.vault import driver
 from frontal.vault.tables import vault_counters, vault_events
 from frontal.xsd import validate_event
+
+log = Logger(namespace="frontal.vault")
 
 
 class JournalError(ValueError):
     pass
+
+
+class CommitUnknown(JournalError):
+    """The connection broke during COMMIT: the group may or may not be stored."""
 
 
 @dataclass(frozen=True)
@@ -35,8 +45,7 @@ class Deposit:
     idempotency_key: str | None = None
 
 
-@dataclass(frozen=True)
-class Prepared:
+class Prepared(NamedTuple):
     """A deposit checked and serialised, waiting only for its IDEvt."""
 
     event_name: str
@@ -55,7 +64,11 @@ def prepare(deposit: Deposit, id_coffre: int) -> Prepared:
     element, so the first ``<IDEvt>0</IDEvt>`` of the line is the header's, whatever the body
     holds; its value does not change the event's validity.
     """
-    stamped = copy.deepcopy(deposit.event)
+    return _prepare(deposit.event, deposit.idempotency_key, id_coffre)
+
+
+def _prepare(event: etree._Element, idempotency_key: str | None, id_coffre: int) -> Prepared:
+    stamped = copy.deepcopy(event)  # the caller's element is left as it was
     id_node = stamped.find("IDEvt")
     if id_node is None or stamped.index(id_node) != 2:
         raise JournalError(f"{stamped.tag} has no IDEvt, third in its header, for the vault to fill")
@@ -67,7 +80,7 @@ def prepare(deposit: Deposit, id_coffre: int) -> Prepared:
     line = etree.tostring(stamped, method="c14n").decode("utf-8")
     if "\n" in line or "\r" in line:
         raise JournalError("an event must hold on one line (the lot separator is LF)")
-    return Prepared(stamped.tag, line, deposit.idempotency_key)
+    return Prepared(stamped.tag, line, idempotency_key)
 
 
 def _stamped(prepared: Prepared, id_evt: int) -> str:
@@ -79,47 +92,81 @@ def ensure_vault(connection: Connection, id_coffre: int) -> None:
         connection.execute(insert(vault_counters).values(id_coffre=id_coffre, next_id_evt=0))
 
 
+_ALLOCATE = driver.Statement(
+    f"UPDATE {vault_counters.name} SET next_id_evt = next_id_evt + ? WHERE id_coffre = ? RETURNING next_id_evt")
+_INSERT = driver.Statement(
+    f"INSERT INTO {vault_events.name} (id_coffre, id_evt, event_name, payload, idempotency_key, journaled_us) "
+    "VALUES (?, ?, ?, ?, ?, ?)")
+
+
+@lru_cache(maxsize=64)
+def _known(count: int) -> driver.Statement:
+    return driver.Statement(f"SELECT idempotency_key, id_evt FROM {vault_events.name} "
+                            f"WHERE id_coffre = ? AND idempotency_key IN ({', '.join('?' * count)})")
+
+
 def append(connection: Connection, id_coffre: int, deposits: Sequence[Deposit | Prepared]) -> list[int]:
     """Store deposits in order in the caller's transaction; return their IDEvt.
 
-    Three statements whatever the group's size: one lookup of the idempotency keys, one
-    counter increment that allocates the group's IDs (row-locked until commit), one insert.
+    At most three statements whatever the group's size: one lookup of the idempotency keys
+    (if any), one counter increment that allocates the group's IDs (row-locked until
+    commit), one insert of all the rows (``executemany``): plain SQL run with
+    ``exec_driver_sql`` in the caller's transaction (:mod:`frontal.vault.driver`).
     """
     items = [d if isinstance(d, Prepared) else prepare(d, id_coffre) for d in deposits]
     keys = sorted({item.idempotency_key for item in items if item.idempotency_key is not None})
     known: dict[str, int] = {}
-    if keys:
-        known = dict(connection.execute(select(vault_events.c.idempotency_key, vault_events.c.id_evt).where(
-            (vault_events.c.id_coffre == id_coffre) & vault_events.c.idempotency_key.in_(keys))).all())
+    for start in range(0, len(keys), 500):  # bounded IN lists
+        chunk = keys[start:start + 500]
+        known.update((key, int(id_evt)) for key, id_evt in _known(len(chunk)).execute(connection, id_coffre, *chunk))
+    fresh, slots = _assign(items, known)
+    first = 0
+    if fresh:
+        rows = _ALLOCATE.execute(connection, len(fresh), id_coffre)
+        if len(rows) != 1:
+            raise JournalError(f"vault {id_coffre} has no counter row")
+        first = int(rows[0][0]) - len(fresh)
+        journaled_us = time.time_ns() // 1000
+        _INSERT.executemany(connection, [
+            (id_coffre, first + n, item.event_name, _stamped(item, first + n), item.idempotency_key, journaled_us)
+            for n, item in enumerate(fresh)])
+    return _resolve(items, slots, known, first)
+
+
+def _assign(items: list[Prepared], known: dict[str, int]) -> tuple[list[Prepared], list[int | None]]:
+    """The items that get a new IDEvt, and a slot per item: its known IDEvt, None (new), or
+    -1 (an idempotency key repeated within the group: stored once, by its first deposit)."""
     fresh: list[Prepared] = []
-    fresh_at: set[int] = set()  # positions in the group that get a new IDEvt
-    for position, item in enumerate(items):
+    slots: list[int | None] = []
+    seen: set[str] = set()
+    for item in items:
         key = item.idempotency_key
-        if key is None or key not in known:
-            fresh.append(item)
-            fresh_at.add(position)
+        if key is not None and key in known:
+            slots.append(known[key])
+        elif key is not None and key in seen:
+            slots.append(-1)
+        else:
             if key is not None:
-                known[key] = -1  # stored by this group: its twins take the same ID below
-    if not fresh:
-        return [known[item.idempotency_key] for item in items]  # type: ignore[index]
-    counter = vault_counters.c
-    end = connection.execute(update(vault_counters).where(counter.id_coffre == id_coffre)
-                             .values(next_id_evt=counter.next_id_evt + len(fresh))
-                             .returning(counter.next_id_evt)).scalar_one()
-    next_id = end - len(fresh)
-    journaled_us = time.time_ns() // 1000
-    rows: list[dict[str, Any]] = []
-    for item in fresh:
-        if item.idempotency_key is not None:
-            known[item.idempotency_key] = next_id
-        rows.append({"id_coffre": id_coffre, "id_evt": next_id, "event_name": item.event_name,
-                     "payload": _stamped(item, next_id), "idempotency_key": item.idempotency_key,
-                     "journaled_us": journaled_us})
-        next_id += 1
-    connection.execute(insert(vault_events), rows)
-    new_ids = iter(range(end - len(fresh), end))
-    return [next(new_ids) if position in fresh_at else known[item.idempotency_key]  # type: ignore[index]
-            for position, item in enumerate(items)]
+                seen.add(key)
+            fresh.append(item)
+            slots.append(None)
+    return fresh, slots
+
+
+def _resolve(items: list[Prepared], slots: list[int | None], known: dict[str, int], first: int) -> list[int]:
+    ids: list[int] = []
+    next_id = first
+    for item, slot in zip(items, slots):
+        if slot is None:
+            if item.idempotency_key is not None:
+                known[item.idempotency_key] = next_id
+            ids.append(next_id)
+            next_id += 1
+        elif slot == -1:
+            ids.append(known[item.idempotency_key])  # type: ignore[index]
+        else:
+            ids.append(slot)
+    return ids
 
 
 def events(connection: Connection, id_coffre: int, from_id: int = 0, to_id: int | None = None) -> list[tuple[int, str]]:
@@ -134,7 +181,14 @@ _STOP = object()
 
 
 class VaultWriter:
-    """Deposits from the reactor, committed in groups on one writer thread."""
+    """Deposits from the reactor, committed in groups on one writer thread.
+
+    ``deposit`` appends to a queue and wakes the thread if it sleeps; the thread takes
+    everything queued (up to ``max_group``), checks and serialises it, commits it in one
+    transaction on a connection it keeps, and confirms the whole group with one call into
+    the reactor. Under load the groups grow by themselves: deposits queue up while the
+    previous group commits.
+    """
 
     def __init__(self, engine: Engine, reactor: Any, id_coffre: int = 1, max_group: int = 500,
                  on_commit: Callable[[int], None] | None = None) -> None:
@@ -143,7 +197,12 @@ class VaultWriter:
         self._reactor = reactor
         self.id_coffre = id_coffre
         self._max_group = max_group
-        self._queue: "queue.Queue[Any]" = queue.Queue()
+        self._pending: "deque[Any]" = deque()
+        self._wake = threading.Event()
+        self._connection: Connection | None = None
+        self._write_lock = driver.write_lock(engine)
+        self.committed_groups = 0  # transactions committed, and the events they held (metrics)
+        self.committed_events = 0
         with engine.begin() as connection:
             ensure_vault(connection, id_coffre)
         self._thread = threading.Thread(target=self._run, name=f"vault-{id_coffre}-writer", daemon=True)
@@ -151,73 +210,151 @@ class VaultWriter:
 
     def deposit(self, event: etree._Element, idempotency_key: str | None = None) -> "Deferred[int]":
         d: Deferred[int] = Deferred()
-        self._queue.put((Deposit(event, idempotency_key), d))
+        self._pending.append((event, idempotency_key, d))
+        if not self._wake.is_set():  # the thread clears the flag before it takes the queue
+            self._wake.set()
         return d
 
     def stop(self) -> None:
         """Commit what is queued, then end the thread."""
-        self._queue.put(_STOP)
+        self._pending.append(_STOP)
+        self._wake.set()
         self._thread.join()
 
     def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is _STOP:
-                return
-            group = [first]
-            stopping = False
-            while len(group) < self._max_group:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is _STOP:
-                    stopping = True
-                    break
-                group.append(item)
-            self._commit(group)
-            if stopping:
-                return
+        pending, wake = self._pending, self._wake
+        try:
+            while True:
+                wake.wait()
+                wake.clear()
+                while pending:
+                    group = []
+                    stopping = False
+                    while pending and len(group) < self._max_group:
+                        item = pending.popleft()
+                        if item is _STOP:
+                            stopping = True
+                            break
+                        group.append(item)
+                    if group:
+                        self._commit(group)
+                    if stopping:
+                        return
+        finally:
+            self._drop_connection()
 
-    def _commit(self, group: list[tuple[Deposit, "Deferred[int]"]]) -> None:
+    def _connect(self) -> Connection:
+        if self._connection is None:
+            self._connection = self._engine.connect()
+        return self._connection
+
+    def _drop_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:
+                log.failure("closing the journal's connection failed")
+
+    def _transaction(self, items: list[Prepared]) -> list[int]:
+        """One write transaction on the thread's connection, committed before it returns.
+
+        The connection is kept between groups. If it turns out to be dead (a database
+        server restarted while it was idle) before the commit was asked for, nothing was
+        written and the group is tried once more on a new connection, as the pool's
+        pre-ping would have done. If it is lost during the commit, nobody knows whether the
+        commit happened: :class:`CommitUnknown`, and the group is not tried again."""
+        with self._write_lock:
+            reused = self._connection is not None
+            try:
+                connection = self._connect()
+                transaction = connection.begin()
+                try:
+                    ids = append(connection, self.id_coffre, items)
+                except BaseException:
+                    transaction.rollback()
+                    raise
+            except DBAPIError as exc:
+                self._drop_connection()
+                if not (reused and exc.connection_invalidated):
+                    raise
+                connection = self._connect()
+                transaction = connection.begin()
+                try:
+                    ids = append(connection, self.id_coffre, items)
+                except BaseException:
+                    self._rollback_and_drop(transaction)
+                    raise
+            except BaseException:
+                self._drop_connection()  # rolled back; start the next group afresh
+                raise
+            try:
+                transaction.commit()
+            except DBAPIError as exc:
+                self._drop_connection()
+                if exc.connection_invalidated:
+                    raise CommitUnknown(f"the connection was lost while committing: {exc}") from exc
+                raise
+            except BaseException:
+                self._drop_connection()
+                raise
+            return ids
+
+    def _rollback_and_drop(self, transaction: Any) -> None:
+        try:
+            transaction.rollback()
+        finally:
+            self._drop_connection()
+
+    def _commit(self, group: list[tuple[etree._Element, str | None, "Deferred[int]"]]) -> None:
         # Checking and serialising happen before the write transaction, which then holds
         # the database's write lock only for the inserts.
-        ready: list[tuple[Prepared, "Deferred[int]"]] = []
-        for deposit, d in group:
+        ready: list[Prepared] = []
+        waiting: list[Deferred[int]] = []
+        id_coffre = self.id_coffre
+        for event, key, d in group:
             try:
-                ready.append((prepare(deposit, self.id_coffre), d))
+                ready.append(_prepare(event, key, id_coffre))
+                waiting.append(d)
             except Exception as exc:
                 self._reactor.callFromThread(d.errback, exc)
         if not ready:
             return
         try:
-            with self._engine.begin() as connection:
-                ids = append(connection, self.id_coffre, [prepared for prepared, _ in ready])
+            ids = self._transaction(ready)
+        except CommitUnknown as exc:
+            # Stored or not: committing the events again could store them twice.
+            for d in waiting:
+                self._reactor.callFromThread(d.errback, exc)
+            return
         except Exception as exc:
             if len(ready) > 1:
                 # One bad event must not fail its neighbours: retry them one by one.
-                for prepared, d in ready:
-                    self._commit_prepared(prepared, d)
+                for prepared, d in zip(ready, waiting):
+                    self._commit_one(prepared, d)
                 return
-            self._reactor.callFromThread(ready[0][1].errback, exc)
+            self._reactor.callFromThread(waiting[0].errback, exc)
             return
+        self.committed_groups += 1
+        self.committed_events += len(ready)
         if self._on_commit is not None:
             self._on_commit(len(ready))
-        self._reactor.callFromThread(_confirm, [(d, id_evt) for (_, d), id_evt in zip(ready, ids)])
+        self._reactor.callFromThread(_confirm, waiting, ids)
 
-    def _commit_prepared(self, prepared: Prepared, d: "Deferred[int]") -> None:
+    def _commit_one(self, prepared: Prepared, d: "Deferred[int]") -> None:
         try:
-            with self._engine.begin() as connection:
-                (id_evt,) = append(connection, self.id_coffre, [prepared])
+            (id_evt,) = self._transaction([prepared])
         except Exception as exc:
             self._reactor.callFromThread(d.errback, exc)
             return
+        self.committed_groups += 1
+        self.committed_events += 1
         if self._on_commit is not None:
             self._on_commit(1)
         self._reactor.callFromThread(d.callback, id_evt)
 
 
-def _confirm(confirmations: list[tuple["Deferred[int]", int]]) -> None:
+def _confirm(waiting: list["Deferred[int]"], ids: list[int]) -> None:
     """One wake-up of the reactor for a whole committed group."""
-    for d, id_evt in confirmations:
+    for d, id_evt in zip(waiting, ids):
         d.callback(id_evt)

@@ -14,16 +14,16 @@ import hashlib
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable, NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
 from frontal.canonical import date_aammjjhhmmss
 from frontal.translation import TagTable
-from frontal.vault import envelope
+from frontal.vault import driver, envelope
 from frontal.vault.signature import LotSigner
 from frontal.vault.tables import vault_counters, vault_events, vault_lots, vault_translations
 from frontal.xsd import validate_event
@@ -105,24 +105,30 @@ class LotSealer:
         return sealed
 
     def _seal_one(self, force: bool) -> bool:
-        with self._engine.connect().execution_options(read_only=True) as connection:
-            counters = connection.execute(select(vault_counters).where(
-                vault_counters.c.id_coffre == self.id_coffre)).one()
-            rows = connection.execute(
-                select(vault_events.c.id_evt, vault_events.c.payload, vault_events.c.journaled_us)
-                .where((vault_events.c.id_coffre == self.id_coffre)
-                       & (vault_events.c.id_evt >= counters.sealed_through))
-                .order_by(vault_events.c.id_evt).limit(self.policy.max_events)).all()
+        with self._engine.connect().execution_options(read_only=True) as connection, connection.begin():
+            rows = _COUNTERS.execute(connection, self.id_coffre)
+            if not rows:
+                raise SealingError(f"vault {self.id_coffre} has no counter row")
+            counters = _Counters(*rows[0])
+            waiting = counters.next_id_evt - counters.sealed_through
+            if waiting <= 0:
+                return False
+            if waiting < self.policy.max_events and not force:
+                # Not full: due only if its oldest event has waited T. One row, no payloads.
+                oldest = _JOURNALED_AT.execute(connection, self.id_coffre, counters.sealed_through)
+                if oldest and self._clock_us() - oldest[0][0] < self.policy.max_seconds * 1_000_000:
+                    return False
+            rows = _EVENTS.execute(connection, self.id_coffre, counters.sealed_through, self.policy.max_events)
         if not rows:
             return False
         full = len(rows) >= self.policy.max_events
-        overdue = self._clock_us() - rows[0].journaled_us >= self.policy.max_seconds * 1_000_000
+        overdue = self._clock_us() - rows[0][2] >= self.policy.max_seconds * 1_000_000
         if not (full or overdue or force):
             return False
-        first_id, last_id = rows[0].id_evt, rows[-1].id_evt
+        first_id, last_id = rows[0][0], rows[-1][0]
         if first_id != counters.sealed_through or last_id - first_id + 1 != len(rows):
             raise SealingError(f"vault {self.id_coffre}: journal not contiguous from {counters.sealed_through}")
-        lines = [row.payload for row in rows]
+        lines = [row[1] for row in rows]
         if any(line is None for line in lines):
             raise SealingError(f"vault {self.id_coffre}: unsealed event without its clear text")
         dates = [date_evt(line) for line in lines]
@@ -145,25 +151,43 @@ class LotSealer:
         self._store(counters, first_id, last_id, min(dates), date_horodatage, stored, sealed)
         return True
 
-    def _store(self, counters: Any, first_id: int, last_id: int, first_date: dt.datetime, date_horodatage: dt.datetime,
-               stored: bytes, sealed: envelope.Envelope) -> None:
-        with self._engine.begin() as connection:
-            query = select(vault_counters).where(vault_counters.c.id_coffre == self.id_coffre)
-            if connection.dialect.name != "sqlite":
-                query = query.with_for_update()
-            now = connection.execute(query).one()
+    def _store(self, counters: _Counters, first_id: int, last_id: int, first_date: dt.datetime,
+               date_horodatage: dt.datetime, stored: bytes, sealed: envelope.Envelope) -> None:
+        with driver.write_lock(self._engine), self._engine.begin() as connection:
+            locked = _COUNTERS_LOCKED if connection.dialect.name != "sqlite" else _COUNTERS
+            now = _Counters(*locked.execute(connection, self.id_coffre)[0])
             if (now.sealed_through, now.last_validation_sha256) != (counters.sealed_through,
                                                                      counters.last_validation_sha256):
                 raise SealingError(f"vault {self.id_coffre}: another sealer moved the cursor; lot dropped")
-            connection.execute(insert(vault_lots).values(
-                id_coffre=self.id_coffre, lot_no=now.next_lot, first_id_evt=first_id, last_id_evt=last_id,
-                first_date_evt_us=epoch_us(first_date),
-                date_horodatage_us=epoch_us(date_horodatage),
-                validation=stored, wrapped_key=sealed.wrapped_key, nonce=sealed.nonce, ciphertext=sealed.ciphertext,
-                translation_sha256=self._translation.sha256 if self._translation else None))
-            connection.execute(update(vault_counters).where(vault_counters.c.id_coffre == self.id_coffre).values(
-                sealed_through=last_id + 1, next_lot=now.next_lot + 1,
-                last_validation_sha256=hashlib.sha256(stored).hexdigest()))
-            connection.execute(update(vault_events).where(
-                (vault_events.c.id_coffre == self.id_coffre) & (vault_events.c.id_evt >= first_id)
-                & (vault_events.c.id_evt <= last_id)).values(payload=None))
+            _INSERT_LOT.execute(
+                connection, self.id_coffre, now.next_lot, first_id, last_id, epoch_us(first_date),
+                epoch_us(date_horodatage), stored, sealed.wrapped_key, sealed.nonce, sealed.ciphertext,
+                self._translation.sha256 if self._translation else None)
+            _ADVANCE.execute(connection, last_id + 1, now.next_lot + 1, hashlib.sha256(stored).hexdigest(),
+                             self.id_coffre)
+            _CLEAR.execute(connection, self.id_coffre, first_id, last_id)
+
+
+class _Counters(NamedTuple):
+    next_id_evt: int
+    sealed_through: int
+    next_lot: int
+    last_validation_sha256: str
+
+
+_COUNTERS_SQL = (f"SELECT next_id_evt, sealed_through, next_lot, last_validation_sha256 FROM {vault_counters.name} "
+                 "WHERE id_coffre = ?")
+_COUNTERS = driver.Statement(_COUNTERS_SQL)
+_COUNTERS_LOCKED = driver.Statement(_COUNTERS_SQL + " FOR UPDATE")
+_JOURNALED_AT = driver.Statement(f"SELECT journaled_us FROM {vault_events.name} WHERE id_coffre = ? AND id_evt = ?")
+_EVENTS = driver.Statement(f"SELECT id_evt, payload, journaled_us FROM {vault_events.name} "
+                           "WHERE id_coffre = ? AND id_evt >= ? ORDER BY id_evt LIMIT ?")
+_INSERT_LOT = driver.Statement(
+    f"INSERT INTO {vault_lots.name} (id_coffre, lot_no, first_id_evt, last_id_evt, first_date_evt_us, "
+    "date_horodatage_us, validation, wrapped_key, nonce, ciphertext, translation_sha256) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_ADVANCE = driver.Statement(f"UPDATE {vault_counters.name} SET sealed_through = ?, next_lot = ?, "
+                            "last_validation_sha256 = ? WHERE id_coffre = ?")
+# Sealed: the clear text goes, in the lot's transaction; the row stays for its idempotency key.
+_CLEAR = driver.Statement(f"UPDATE {vault_events.name} SET payload = NULL "
+                          "WHERE id_coffre = ? AND id_evt >= ? AND id_evt <= ?")

@@ -145,3 +145,64 @@ def test_kill_9_loses_nothing_confirmed(db_url: str) -> None:
 @pytest.mark.slow
 def test_kill_9_soak(db_url: str) -> None:
     _kill_cycles(db_url, cycles=60, seed=2)
+
+
+def test_writer_refuses_a_bad_event_without_failing_its_group(engine: Engine) -> None:
+    writer = in_reactor(lambda: VaultWriter(engine, reactor))
+    bad = event("bad")
+    bad.find("TypAg").text = "XX"
+
+    def deposit_three() -> Deferred[list[object]]:
+        ds = [writer.deposit(event("a")), writer.deposit(bad), writer.deposit(event("b"))]
+        ds[1].addErrback(lambda failure: failure.value)
+        return gatherResults(ds)
+
+    try:
+        first, refused, second = in_reactor(deposit_three)
+    finally:
+        writer.stop()
+    assert (first, second) == (0, 1) and isinstance(refused, TraceInvalid)
+    with engine.begin() as c:
+        assert [ref_of(p) for _, p in journal.events(c, 1)] == ["a", "b"]
+
+
+def test_writer_retries_one_by_one_when_its_group_fails(engine: Engine) -> None:
+    """A row the database refuses (here a key longer than its column, which SQLite does not
+    check) fails its group; the writer then commits the others alone, IDs still contiguous."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite does not enforce the column's length")
+    writer = in_reactor(lambda: VaultWriter(engine, reactor))
+
+    def deposit_three() -> Deferred[list[object]]:
+        ds = [writer.deposit(event("a"), "key:a"), writer.deposit(event("long"), "k" * 200),
+              writer.deposit(event("b"), "key:b")]
+        ds[1].addErrback(lambda failure: failure.value)
+        return gatherResults(ds)
+
+    try:
+        first, refused, second = in_reactor(deposit_three)
+    finally:
+        writer.stop()
+    assert (first, second) == (0, 1) and isinstance(refused, Exception)
+    with engine.begin() as c:
+        assert [ref_of(p) for _, p in journal.events(c, 1)] == ["a", "b"]
+
+
+def test_writer_reconnects_when_its_connection_was_lost(engine: Engine) -> None:
+    """The writer keeps its connection between groups; a server that dropped it (restart)
+    costs nothing but a reconnection: the deposit is committed on a new connection."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("needs a database server to drop the connection")
+    writer = in_reactor(lambda: VaultWriter(engine, reactor))
+    try:
+        assert in_reactor(lambda: writer.deposit(event("before"))) == 0
+        with engine.connect() as c:
+            killed = c.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()").all()
+        assert killed
+        assert in_reactor(lambda: writer.deposit(event("after"))) == 1
+    finally:
+        writer.stop()
+    with engine.begin() as c:
+        assert [ref_of(p) for _, p in journal.events(c, 1)] == ["before", "after"]
