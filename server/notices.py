@@ -17,7 +17,7 @@ from typing import Any, Callable, Protocol
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
-from twisted.internet.defer import Deferred, inlineCallbacks
+from twisted.internet.defer import Deferred, inlineCallbacks, succeed
 
 from server.accounts import Session, utcnow
 from server.db.pool import Database
@@ -123,6 +123,11 @@ class NoticeService:
         self._sink = sink
         self._limit = max_pending_per_player
         self._hooks: list[AckHook] = []
+        # Pending notices per player, known from the player's login on: most actions meet
+        # none, and answering that from memory saves a database round trip per message.
+        # The count may run high (a notice written before the login's read and delivered
+        # after it): a non-zero count is always checked against the database.
+        self._counts: dict[str, int] = {}
 
     def add_ack_hook(self, hook: AckHook) -> None:
         self._hooks.append(hook)
@@ -132,25 +137,35 @@ class NoticeService:
         notice: Notice = yield self._db.transaction(
             lambda c: insert_notice(c, player_id, kind, data, self._limit)
         )
-        self._sink.deliver(player_id, notice.to_message())
+        self.deliver(notice)
         return notice
 
     def deliver(self, notice: Notice) -> None:
         """Push a notice written by another transaction (see insert_notice) once it committed."""
+        if notice.player_id in self._counts:
+            self._counts[notice.player_id] += 1
         self._sink.deliver(notice.player_id, notice.to_message())
 
     def pending(self, player_id: str) -> "Deferred[list[Notice]]":
-        return self._db.transaction(lambda c: pending_notices(c, player_id))
+        def counted(found: list[Notice]) -> list[Notice]:
+            self._counts[player_id] = len(found)
+            return found
+
+        return self._db.transaction(lambda c: pending_notices(c, player_id)).addCallback(counted)
 
     def has_pending(self, player_id: str) -> "Deferred[bool]":
-        return self._db.transaction(
-            lambda c: c.execute(
-                select(notices.c.id)
-                .where((notices.c.player_id == player_id) & notices.c.acked_at.is_(None))
-                .limit(1)
-            ).first()
-            is not None
-        )
+        if self._counts.get(player_id) == 0:
+            return succeed(False)
+
+        def query(c: Connection) -> int:
+            return int(c.execute(select(func.count()).select_from(notices).where(
+                (notices.c.player_id == player_id) & notices.c.acked_at.is_(None))).scalar_one())
+
+        def counted(count: int) -> bool:
+            self._counts[player_id] = count
+            return count > 0
+
+        return self._db.transaction(query).addCallback(counted)
 
     @inlineCallbacks
     def acknowledge(self, session: Session, notice_id: int) -> Any:
@@ -159,4 +174,7 @@ class NoticeService:
         for hook in self._hooks:
             yield hook(ack)
         yield self._db.transaction(lambda c: mark_acked(c, ack))
+        player_id = session.player.id
+        if self._counts.get(player_id):
+            self._counts[player_id] -= 1
         return ack

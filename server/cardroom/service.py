@@ -150,6 +150,8 @@ class CardRoom:
         self.tables: dict[str, TableRuntime] = {}
         self._work: set[Deferred[Any]] = set()
         self._hand_rows: dict[str, Deferred[Any]] = {}  # the hand's row is written before it is finished
+        self._joining: dict[str, set[int]] = {}  # seats held by joins in progress, per table
+        self._joining_players: set[tuple[str, str]] = set()  # (table, player) joins in progress
 
     # -- start and stop ---------------------------------------------------------------------------
 
@@ -294,12 +296,36 @@ class CardRoom:
         player_id = session.player.id
         amount = message["buy_in_cents"]
         config = runtime.config
-        try:
-            seat = runtime.check_can_sit(player_id, message.get("seat"))
-        except TableError as exc:
-            raise ProtocolError(exc.code, str(exc)) from None
         if not config.buy_in_min <= amount <= config.buy_in_max:
             raise ProtocolError("invalid_buy_in", f"buy in from {config.buy_in_min} to {config.buy_in_max} cents")
+        # Seats being paid for are held, so two joins at once never get the same seat.
+        held = self._joining.setdefault(config.table_id, set())
+        wanted = message.get("seat")
+        if wanted is None:
+            wanted = next((s for s in runtime.free_seats() if s not in held), None)
+            if wanted is None and runtime.free_seats():
+                raise ProtocolError("table_full", "the last free seats are being taken")
+        elif wanted in held:
+            raise ProtocolError("seat_taken", f"seat {wanted} is being taken")
+        try:
+            seat = runtime.check_can_sit(player_id, wanted)
+        except TableError as exc:
+            raise ProtocolError(exc.code, str(exc)) from None
+        key = (config.table_id, player_id)
+        if key in self._joining_players:
+            raise ProtocolError("already_seated", "a join at this table is already under way for you")
+        held.add(seat)
+        self._joining_players.add(key)
+        try:
+            return await self._join(session, identity, runtime, seat, amount, bool(message.get("post_now")))
+        finally:
+            held.discard(seat)
+            self._joining_players.discard(key)
+
+    async def _join(self, session: accounts.Session, identity: Any, runtime: TableRuntime, seat: int, amount: int,
+                    post_now: bool) -> dict[str, Any]:
+        player_id = session.player.id
+        config = runtime.config
         tech = f"R{secrets.token_hex(8)}"
 
         def register(at: datetime) -> etree._Element:
@@ -318,7 +344,7 @@ class CardRoom:
             await self.db.transaction(lambda c: c.execute(update(poker_registrations).where(
                 poker_registrations.c.tech == tech).values(ended_at=now)))
             raise
-        runtime.sit(player_id, seat, stack, tech, post_now=bool(message.get("post_now")))
+        runtime.sit(player_id, seat, stack, tech, post_now=post_now)
         return {"table_id": config.table_id, "seat": seat, "stack": stack, "tech": tech}
 
     async def _buy_in(self, session: accounts.Session, identity: Any, runtime: TableRuntime, tech: str,

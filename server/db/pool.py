@@ -10,6 +10,8 @@ from twisted.internet.interfaces import IReactorThreads
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
+from frontal.vault.driver import write_lock
+
 T = TypeVar("T")
 
 
@@ -50,7 +52,9 @@ class Database:
         """Run ``fn(connection)`` in one transaction on a pool thread."""
 
         def work() -> T:
-            with self.engine.begin() as connection:
+            # On SQLite, the vault's writers wait on the same lock instead of polling
+            # SQLite's busy handler (which sleeps 1, 2, 5, 10... ms) while we write.
+            with write_lock(self.engine), self.engine.begin() as connection:
                 return fn(connection)
 
         return self.run(work)
