@@ -38,6 +38,7 @@ from server.wallet.payments import Payments
 from server.wallet.psp import StagingProvider
 from server.cardroom.notice_events import BUILDERS as CARDROOM_BUILDERS
 from server.cardroom.service import CardRoom, CardRoomSettings
+from server.cardroom.tournaments import TournamentRoom
 from server.notice_traces import BUILDERS as ACCOUNT_BUILDERS
 from server.notice_traces import NoticeTracer
 from server.notices import NoticeService
@@ -157,7 +158,26 @@ class CroupierApp:
         self.api.add_route(b"GET", r"^/api/poker/tables$", frozenset({"operator", "auditor"}), room.list_tables_api)
         self.api.add_route(b"POST", r"^/api/poker/tables/(?P<table>[A-Za-z0-9_-]{1,32})/close$",
                            frozenset({"operator"}), room.close_table)
+        self.tournaments = self._tournaments(settings, room)
         return room
+
+    def _tournaments(self, settings: CardRoomSettings, room: CardRoom) -> TournamentRoom:
+        tournaments = TournamentRoom(self.db, self.hub, self.notices, self.frontal.sensor, settings,
+                                     eligible=lambda session: self.accounts.may_play(session, "JC"),
+                                     reactor=self.reactor)
+        for kind, handler in tournaments.handlers().items():
+            self.dispatcher.add_handler(kind, handler)
+        self.dispatcher.add_handler("table_act", tournaments.table_act(room.act))
+        self.hub.presence_hooks.append(tournaments.presence)
+        self.api.add_route(b"POST", r"^/api/poker/tournaments$", frozenset({"operator"}),
+                           tournaments.create_tournament)
+        self.api.add_route(b"GET", r"^/api/poker/tournaments$", frozenset({"operator", "auditor"}),
+                           tournaments.list_tournaments_api)
+        self.api.add_route(b"GET", r"^/api/poker/tournaments/(?P<tournament>[A-Za-z0-9_-]{1,32})$",
+                           frozenset({"operator", "auditor"}), tournaments.tournament_api)
+        self.api.add_route(b"POST", r"^/api/poker/tournaments/(?P<tournament>[A-Za-z0-9_-]{1,32})/cancel$",
+                           frozenset({"operator"}), tournaments.cancel_tournament)
+        return tournaments
 
     async def _run_recheck(self, request: Any, match: Any, actor: Any, body: Any) -> tuple[int, Any]:
         report = await self.recheck.run()
@@ -178,6 +198,7 @@ class CroupierApp:
     def start(self) -> Listening:
         config = self.config
         self.cardroom.load()  # before the guard: start-up may use the database from this thread
+        self.tournaments.load()
         self.guard.arm(self.db.engine)
         self.db.start()
         self.frontal.start()
@@ -251,7 +272,7 @@ class CroupierApp:
         assert self.factory is not None
         deadline = self.reactor.seconds() + grace
         while self.reactor.seconds() < deadline:
-            work = self.factory.pending_work() + self.cardroom.pending_work()
+            work = self.factory.pending_work() + self.cardroom.pending_work() + self.tournaments.pending_work()
             if not work:
                 return
             timeout = defer.Deferred()

@@ -2,7 +2,7 @@
 
 A notice's data is JSON in the notices table (it must survive restarts until the player
 acknowledges it), so each traced notice stores what its builder needs: POPARTIE the
-seat's whole view of the hand (po.HandView), POREVERS and POANNUL their amounts.
+seat's whole view of the hand (po.HandView), POREVERS, POANNUL and POGAIN their amounts.
 """
 
 from __future__ import annotations
@@ -106,4 +106,10 @@ def _poannul(header: Header, data: dict[str, Any], licences: tuple[str, ...]) ->
         data.get("info")))
 
 
-BUILDERS = {"POPARTIE": _popartie, "POREVERS": _porevers, "POANNUL": _poannul}
+def _pogain(header: Header, data: dict[str, Any], licences: tuple[str, ...]) -> etree._Element:
+    return po.build_pogain(header, po.TournamentWin(
+        datetime.fromisoformat(data["won_at"]), data["tech"], Decimal(data["solde_avant"]), Decimal(data["gain"]),
+        Decimal(data["solde_apres"]), info=data.get("info")))
+
+
+BUILDERS = {"POPARTIE": _popartie, "POREVERS": _porevers, "POANNUL": _poannul, "POGAIN": _pogain}

@@ -23,7 +23,7 @@ from games.betting import Action, IllegalAction
 from games.button import SeatStatus, plan_hand, sit_back_in
 from games.cards import to_str
 from games.dealer import Dealer
-from games.hand import Acted, BoardDealt, Hand, HandError, Mucked, Posted, Rules, Settled, Shown
+from games.hand import Acted, Blinds, BoardDealt, Hand, HandError, Mucked, Posted, Rules, Settled, Shown
 from games.hand_views import SeatView, seat_view
 
 
@@ -52,6 +52,16 @@ class Seated:
     absent_since: float | None = None
     auto_sat_out: bool = False  # sat out by a disconnection, not by choice: back when reconnected
     pending_chips: int = 0  # bought during a hand: joins the stack when it ends
+
+
+@dataclass(frozen=True)
+class DealPlan:
+    """The next hand: who has the button, who is dealt in (seat order), the forced bets, the rules."""
+
+    button: int
+    dealt_in: tuple[int, ...]
+    blinds: Blinds
+    rules: Rules
 
 
 @dataclass(frozen=True)
@@ -246,6 +256,26 @@ class TableRuntime:
         self._next_hand = None
         if self.hand is not None or self.closing:
             return
+        plan = self._plan()
+        if plan is None:
+            return
+        self.button = plan.button
+        self.id_partie = f"{self.config.table_id}-{secrets.token_hex(6)}"
+        self._in_hand = {seat: self.seated[seat] for seat in plan.dealt_in}
+        deck = self.dealer.new_deck(self.id_partie)
+        self.hand = Hand(plan.rules, [(seat, self.seated[seat].stack) for seat in plan.dealt_in], plan.button, deck,
+                         plan.blinds)
+        self._times = []
+        self._stamp()
+        self.listener.hand_started(self, self.id_partie, self.hand)
+        for seat, seated in self._in_hand.items():
+            self.listener.send(seated.player_id, self._hand_message(seat))
+        self._sent = len(self.hand.log)
+        self._after_change()
+
+    def _plan(self) -> DealPlan | None:
+        """The cash table's policy: absent players sit out, then games.button places the blinds.
+        A tournament table overrides this: the tournament decides who is dealt in."""
         self._stand_up_absent()
         now = self.scheduler.seconds()
         for seated in self.seated.values():
@@ -256,22 +286,10 @@ class TableRuntime:
         rules = self.config.rules
         plan = plan_hand(statuses, self.button, small_blind=rules.small_blind, big_blind=rules.big_blind)
         if plan is None:
-            return
+            return None
         for status in plan.seats:
             self.seated[status.seat].status = status
-        self.button = plan.button
-        self.id_partie = f"{self.config.table_id}-{secrets.token_hex(6)}"
-        self._in_hand = {seat: self.seated[seat] for seat in plan.dealt_in}
-        deck = self.dealer.new_deck(self.id_partie)
-        self.hand = Hand(rules, [(seat, self.seated[seat].stack) for seat in plan.dealt_in], plan.button, deck,
-                         plan.blinds)
-        self._times = []
-        self._stamp()
-        self.listener.hand_started(self, self.id_partie, self.hand)
-        for seat, seated in self._in_hand.items():
-            self.listener.send(seated.player_id, self._hand_message(seat))
-        self._sent = len(self.hand.log)
-        self._after_change()
+        return DealPlan(plan.button, plan.dealt_in, plan.blinds, rules)
 
     def _hand_message(self, seat: int | None) -> dict[str, Any]:
         hand = self.hand
