@@ -25,7 +25,6 @@ from frontal.builders import cj
 from frontal.builders.header import Header
 from frontal.canonical import banned_player_key, hash_joueur
 from frontal.sensor import Sensor
-from frontal.xsd import TraceInvalid
 from server import accounts
 from server.birthplaces import dnsbl_birthplace
 from server.db.pool import Database
@@ -37,6 +36,7 @@ from server.interdits.checker import BannedPlayersChecker, CheckUnavailable, Ver
 from server.moderators import Ceiling, CeilingExceeded, Moderators, Period, apply_change, automatic_payout
 from server.passwords import ScryptParams, hash_password
 from server.payment_refs import BankTable, PaymentReferenceError, check_iban
+from server.player_requests import traced
 from server.protocol.errors import ProtocolError
 from server.self_exclusion import ExclusionError, ExclusionKind, add_months, definitive, temporary
 from server.wallet import ledger
@@ -135,11 +135,7 @@ class AccountFlows:
 
     async def _traced(self, session: accounts.Session, build: Callable[[datetime], etree._Element],
                       action: Callable[[], Awaitable[Any]]) -> Any:
-        try:
-            result, _ = await self.sensor.around(session.id, build, action)
-        except TraceInvalid as exc:
-            raise ProtocolError("invalid_value", f"the request does not fit the regulator's format: {exc.reason}") from exc
-        return result
+        return await traced(self.sensor, session, build, action)
 
     @staticmethod
     def _session(connection: Any) -> accounts.Session:

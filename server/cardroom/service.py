@@ -35,7 +35,6 @@ from frontal.builders import po
 from frontal.builders.header import Header
 from frontal.builders.pasp import BalanceMove
 from frontal.sensor import Sensor
-from frontal.xsd import TraceInvalid
 from games.betting import Structure
 from games.button import SeatStatus
 from games.dealer import Dealer
@@ -49,6 +48,7 @@ from server.db.pool import Database
 from server.hub import Hub
 from server.notices import Notice, NoticeService, insert_notice
 from server.poker_traces import HandContext, Player, cents, popartie
+from server.player_requests import player_header, session_of, traced
 from server.protocol.errors import ProtocolError
 from server.wallet import ledger
 from server.wallet.ledger import InsufficientFunds, Posting, operator_account
@@ -268,23 +268,14 @@ class CardRoom:
 
     @staticmethod
     def _session(connection: Any) -> accounts.Session:
-        session = connection.session
-        assert session is not None
-        return session
+        return session_of(connection)
 
     def _header(self, session: accounts.Session, identity: Any, at: datetime) -> Header:
-        return Header(id_oper=self.settings.operator_id, date_evt=at, id_evt=0, id_joueur=session.player.id,
-                      hash_joueur=identity.hash_joueur, id_session=session.id, ip_joueur=session.ip,
-                      id_coffre=self.settings.id_coffre)
+        return player_header(self.settings.operator_id, self.settings.id_coffre, session, identity.hash_joueur, at)
 
     async def _traced(self, session: accounts.Session, build: Callable[[datetime], etree._Element],
                       action: Callable[[], Awaitable[Any]]) -> Any:
-        try:
-            result, _ = await self.sensor.around(session.id, build, action)
-        except TraceInvalid as exc:
-            raise ProtocolError("invalid_value", f"the request does not fit the regulator's format: {exc.reason}") \
-                from exc
-        return result
+        return await traced(self.sensor, session, build, action)
 
     async def list_tables(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         return {"tables": self._table_list()}

@@ -34,7 +34,6 @@ from frontal.builders import po
 from frontal.builders.header import Header
 from frontal.builders.pasp import BalanceMove
 from frontal.sensor import Sensor
-from frontal.xsd import TraceInvalid
 from games.dealer import Dealer
 from games.tournament.cancellation import CancelPolicy
 from games.tournament.errors import TournamentError
@@ -51,6 +50,7 @@ from server.cardroom.tournament_tables import poker_tournament_entries, poker_to
 from server.db.pool import Database
 from server.hub import Hub
 from server.notices import Notice, NoticeService
+from server.player_requests import player_header, session_of, traced
 from server.protocol.errors import ProtocolError
 from server.wallet import ledger
 from server.wallet.solde import solde_account
@@ -346,23 +346,14 @@ class TournamentRoom:
 
     @staticmethod
     def _session(connection: Any) -> accounts.Session:
-        session = connection.session
-        assert session is not None
-        return session
+        return session_of(connection)
 
     def _header(self, session: accounts.Session, identity: Any, at: datetime) -> Header:
-        return Header(id_oper=self.operator_id, date_evt=at, id_evt=0, id_joueur=session.player.id,
-                      hash_joueur=identity.hash_joueur, id_session=session.id, ip_joueur=session.ip,
-                      id_coffre=self.settings.id_coffre)
+        return player_header(self.operator_id, self.settings.id_coffre, session, identity.hash_joueur, at)
 
     async def _traced(self, session: accounts.Session, build: Callable[[datetime], etree._Element],
                       action: Callable[[], Awaitable[Any]]) -> Any:
-        try:
-            result, _ = await self.sensor.around(session.id, build, action)
-        except TraceInvalid as exc:
-            raise ProtocolError("invalid_value", f"the request does not fit the regulator's format: {exc.reason}") \
-                from exc
-        return result
+        return await traced(self.sensor, session, build, action)
 
     async def list_tournaments(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         player_id = self._session(connection).player.id
