@@ -33,10 +33,12 @@ from server.hub import Hub
 from server.identity import Identity, IdentityError, parse_identity
 from server.notices import NoticeService, insert_notice
 from server.interdits.checker import BannedPlayersChecker, CheckUnavailable, Verdict
-from server.moderators import Ceiling, CeilingExceeded, Moderators, Period, apply_change, automatic_payout
+from server.moderators import (Ceiling, CeilingExceeded, Moderators, Period, apply_change, automatic_payout,
+                               check_within, period_start)
 from server.passwords import ScryptParams, hash_password
 from server.payment_refs import BankTable, PaymentReferenceError, check_iban
 from server.player_requests import traced
+from server.wallet.stakes import staked_since
 from server.protocol.errors import ProtocolError
 from server.self_exclusion import ExclusionError, ExclusionKind, add_months, definitive, temporary
 from server.wallet import ledger
@@ -338,6 +340,19 @@ class AccountFlows:
         if any(e.starts_at <= now < e.starts_at + timedelta(days=e.days) for e in rows):
             raise ProtocolError("account_refused", f"self-excluded from {licence} until the exclusion ends")
         return row
+
+    async def check_stake(self, session: accounts.Session, identity: Any, amount_cents: int) -> None:
+        """The stake moderator in force (PREFCPTE MiseMax): refused before anything moves."""
+        now = self.clock()
+        moderators = limits_in_force(identity.limits, now)
+        if moderators is None:
+            return
+        since = period_start(moderators.stake.period, now)
+        used = await self.db.transaction(lambda c: staked_since(c, session.player.id, since))
+        try:
+            check_within("stake", moderators.stake, used, amount_cents)
+        except CeilingExceeded as exc:
+            raise ProtocolError("limit_reached", str(exc)) from None
 
     async def deposit(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         session = self._session(connection)

@@ -150,7 +150,8 @@ class CroupierApp:
                                     between_hands_seconds=config.get("cardroom.between_hands_seconds"),
                                     absent_seconds=config.get("cardroom.absent_seconds"))
         room = CardRoom(self.db, self.hub, self.notices, self.frontal.sensor, settings,
-                        eligible=lambda session: self.accounts.may_play(session, "JC"), reactor=self.reactor)
+                        eligible=lambda session: self.accounts.may_play(session, "JC"), reactor=self.reactor,
+                        check_stake=self.accounts.check_stake)
         for kind, handler in room.handlers().items():
             self.dispatcher.add_handler(kind, handler)
         self.hub.presence_hooks.append(room.presence)
@@ -164,7 +165,7 @@ class CroupierApp:
     def _tournaments(self, settings: CardRoomSettings, room: CardRoom) -> TournamentRoom:
         tournaments = TournamentRoom(self.db, self.hub, self.notices, self.frontal.sensor, settings,
                                      eligible=lambda session: self.accounts.may_play(session, "JC"),
-                                     reactor=self.reactor)
+                                     reactor=self.reactor, check_stake=self.accounts.check_stake)
         for kind, handler in tournaments.handlers().items():
             self.dispatcher.add_handler(kind, handler)
         self.dispatcher.add_handler("table_act", tournaments.table_act(room.act))

@@ -138,13 +138,15 @@ def parse_table_request(body: Any) -> dict[str, Any]:
 class CardRoom:
     def __init__(self, db: Database, hub: Hub, notices: NoticeService, sensor: Sensor, settings: CardRoomSettings,
                  eligible: Callable[[accounts.Session], Awaitable[Any]], reactor: Any,
-                 dealer: Dealer | None = None) -> None:
+                 dealer: Dealer | None = None,
+                 check_stake: Callable[[accounts.Session, Any, int], Awaitable[None]] | None = None) -> None:
         self.db = db
         self.hub = hub
         self.notices = notices
         self.sensor = sensor
         self.settings = settings
         self.eligible = eligible  # the account may play poker: returns its identity row
+        self.check_stake = check_stake  # the player's stake ceiling (PREFCPTE MiseMax)
         self.reactor = reactor
         self.dealer = dealer
         self.tables: dict[str, TableRuntime] = {}
@@ -347,6 +349,8 @@ class CardRoom:
         before = await self.db.transaction(lambda c: ledger.balance(c, account))
         if before < amount:
             raise ProtocolError("insufficient_funds", f"the solde holds {before} cents, the buy-in needs {amount}")
+        if self.check_stake is not None:
+            await self.check_stake(session, identity, amount)
 
         def build(at: datetime) -> etree._Element:
             return po.build_pocave(self._header(session, identity, at), po.BuyIn(

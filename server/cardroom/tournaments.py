@@ -63,13 +63,15 @@ Handler = Callable[[Any, dict[str, Any]], Awaitable[dict[str, Any]]]
 class TournamentRoom:
     def __init__(self, db: Database, hub: Hub, notices: NoticeService, sensor: Sensor, settings: CardRoomSettings,
                  eligible: Callable[[accounts.Session], Awaitable[Any]], reactor: Any,
-                 dealer: Dealer | None = None) -> None:
+                 dealer: Dealer | None = None,
+                 check_stake: Callable[[accounts.Session, Any, int], Awaitable[None]] | None = None) -> None:
         self.db = db
         self.hub = hub
         self.notices = notices
         self.sensor = sensor
         self.settings = settings
         self.eligible = eligible  # the account may play poker: returns its identity row
+        self.check_stake = check_stake  # the player's stake ceiling (PREFCPTE MiseMax)
         self.reactor = reactor
         self.dealer = dealer
         self.operator_id = settings.operator_id
@@ -397,6 +399,8 @@ class TournamentRoom:
         before = await self._solde(player_id)
         if before < paid:
             raise ProtocolError("insufficient_funds", f"the solde holds {before} cents, the entry costs {paid}")
+        if self.check_stake is not None:
+            await self.check_stake(session, identity, paid)
         # Checked again after the awaits, then the place is held: the reactor runs one thing at a time.
         now = self._now()
         lobby = self.lobbies.get(tournament_id)

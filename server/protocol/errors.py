@@ -34,7 +34,7 @@ ERROR_CODES: dict[str, str] = {
     "check_unavailable": "The banned-players check cannot be made now; nothing was recorded. Retry in a few minutes.",
     "steps_missing": "The account is not ready for this: the message lists the steps to do first.",
     "account_unconfirmed": "The operator has not yet checked the identity documents: withdrawals wait until then.",
-    "limit_reached": "The request would exceed one of the player's own limits (moderators).",
+    "limit_reached": "The request would exceed one of the player's own limits (moderators): deposits, and stakes (buy-ins, top-ups, tournament entries).",
     "payment_refused": "The payment was refused (provider, balance or amount); nothing was moved.",
     "identity_missing": "The account has no verified identity yet: finish opening it before acknowledging money movements.",
     "licence_missing": "The account is not open for the licence this game needs (JC for poker, PS, PH).",

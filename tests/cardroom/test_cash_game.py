@@ -254,3 +254,19 @@ def test_disconnected_players_are_folded_sat_out_back_in_or_stood_up(server_fact
         # comes at the next login, as the annex asks (1.3.5.e).
         assert tags.count("POPARTIE") == dealt[player_id] >= len(hands_dealt(bot)), name
         assert tags.count("POREVERS") == 1, name
+
+
+def test_buy_ins_respect_the_players_stake_ceiling(server_factory: Any, dns_server: str) -> None:
+    server = start(server_factory, dns_server)
+    _, table = server.api("POST", "/api/poker/tables", {
+        "name": "Ceiling", "small_blind_cents": 50, "big_blind_cents": 100, "buy_in_min_cents": 1000,
+        "buy_in_max_cents": 3000})
+    client, _ = opened(server, "prudent")
+    # A lower ceiling applies at once (a higher one would wait for its delay).
+    client.call("set_limits", stake={"amount_cents": 2500, "period": "S"},
+                deposit={"amount_cents": 10000, "period": "S"}, payout_above_cents=150000)
+    assert client.call("table_join", table_id=table["table_id"], buy_in_cents=2000)["stack"] == 2000
+    refused = client.request("table_top_up", table_id=table["table_id"], amount_cents=1000)
+    assert refused["type"] == "error" and refused["code"] == "limit_reached", refused
+    assert "2000 used" in refused["message"] and "500 left" in refused["message"]
+    assert client.call("table_top_up", table_id=table["table_id"], amount_cents=500)["pending_cents"] in (0, 500)
