@@ -186,10 +186,13 @@ class RunningTournament:
         seats = [{"seat": s, "player_id": table.seated[s].player_id, "tech": table.seated[s].tech,
                   "stack": hand.starting_stacks[s]} for s in hand.order]
         now = datetime.now(timezone.utc)
+        # Read on the reactor thread, now: by the time the database thread runs, the table may
+        # have been broken up.
+        record = json.dumps({"seats": seats, **self._hand_facts(table, hand)})
+        table_id = table.config.table_id
         self._hand_rows[id_partie] = self.host.track(self.host.db.transaction(lambda c: c.execute(
             poker_tournament_hands.insert().values(
-                id=id_partie, tournament_id=self.id, table_id=table.config.table_id, started_at=now,
-                record=json.dumps({"seats": seats, **self._hand_facts(table, hand)})))))
+                id=id_partie, tournament_id=self.id, table_id=table_id, started_at=now, record=record))))
 
     def _hand_facts(self, table: Any, hand: Hand) -> dict[str, Any]:
         state = self.core.tables[self._number(table)]

@@ -14,11 +14,12 @@ from sqlalchemy import select
 from client.blocking import BlockingClient
 from client.poker_bot import PokerBot
 from games.cards import from_annex, to_str
+from frontal.vault.tables import vault_counters
 from server.cardroom.tables import poker_hands
 from server.db.engine import make_engine
 from server.wallet.tables import ledger_accounts
 from tests.accounts.test_account_life import dns_server, opened, verified_events  # noqa: F401
-from tests.frontal_sealing.test_server_traces import croupier, wait_sealed
+from tests.frontal_sealing.test_server_traces import croupier
 from tests.support import ServerProcess
 
 SECRET = "staging-secret-for-tests"
@@ -42,6 +43,30 @@ def seat_bot(client: BlockingClient, seed: int, **policy: Any) -> PokerBot:
 
 def hands_dealt(bot: PokerBot) -> set[str]:
     return {m["hand_id"] for m in bot.table_events("hand_started") if "hole_cards" in m}
+
+
+def vault_settled(db_url: str, bots: list[PokerBot], timeout: float = 60) -> None:
+    """Every bot's requests answered (acknowledgements record traces) and every journaled
+    event sealed, twice in a row a little apart, so nothing is still on its way."""
+    until(lambda: all(not b.protocol._pending for b in bots), timeout, what="the bots' last requests")
+    engine = make_engine(db_url)
+    seen: list[tuple[int, int]] = []
+
+    def settled() -> bool:
+        with engine.connect() as c:
+            row = c.execute(select(vault_counters.c.next_id_evt, vault_counters.c.sealed_through)).first()
+        seen.append((row.next_id_evt, row.sealed_through) if row else (0, 0))
+        return len(seen) > 1 and seen[-1] == seen[-2] and seen[-1][0] == seen[-1][1] and all(
+            not b.protocol._pending for b in bots)
+
+    try:
+        deadline = time.monotonic() + timeout
+        while not settled():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the vault did not settle: {seen[-3:]}")
+            time.sleep(0.3)
+    finally:
+        engine.dispose()
 
 
 def hands_in_records(db_url: str) -> dict[str, int]:
@@ -102,7 +127,7 @@ def check_seat_privacy(bot: PokerBot, truth: dict[tuple[str, int], set[str]]) ->
 def test_cash_game_traces_every_seat_and_conserves_money(server_factory: Any, db_url: str, dns_server: str,
                                                           tmp_path: Path) -> None:
     play_cash_game(server_factory, db_url, dns_server, tmp_path, logins=("alice", "bruno", "chloe"), hands=20,
-                   blinds=(50, 100), buy_in=2000, rake="5")
+                   blinds=(10, 20), buy_in=2000, rake="5")
 
 
 @pytest.mark.slow
@@ -170,8 +195,7 @@ def play_cash_game(server_factory: Any, db_url: str, dns_server: str, tmp_path: 
     assert players_money + balances.get("operator:poker-rake", 0) == len(logins) * 8000
     assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
 
-    wait_sealed(db_url, 1)
-    time.sleep(1.0)  # lots close every 0.5 s: let the last one seal
+    vault_settled(db_url, [b for _, _, b in players])
     events = verified_events(server, db_url, tmp_path)
     truth = hole_cards_from_vault(events)
     checked = [check_seat_privacy(bot, truth) for _, _, bot in players]
@@ -231,7 +255,7 @@ def test_disconnected_players_are_folded_sat_out_back_in_or_stood_up(server_fact
     # gus is stood up and paid back after absent_seconds; his POREVERS waits for his next login.
     until(lambda: any(m.get("player_id") == gus_id for m in watcher.table_events("left")), what="gus stood up")
 
-    gus_back = login(server, "gus", gus_bot)
+    login(server, "gus", gus_bot)
     until(lambda: any(n["kind"] == "POREVERS" for n in gus_bot.notices), what="gus's POREVERS notice")
     for name in ("dora", "emil", "fanny"):
         client = emil_back if name == "emil" else seated[name][0]
@@ -241,7 +265,7 @@ def test_disconnected_players_are_folded_sat_out_back_in_or_stood_up(server_fact
     until(lambda: not any(p["player_id"] for t in server.api("GET", "/api/poker/tables")[1]["tables"]
                           if t["table_id"] == table_id for p in t["players"]), what="the table empty")
     until(lambda: all(not b.protocol._pending for _, _, b in seated.values()), what="the last acknowledgements")
-    time.sleep(1.0)
+    vault_settled(db_url, [b for _, _, b in seated.values()])
     assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
     events = verified_events(server, db_url, tmp_path)
     gus_events = [e for e in events if e.findtext("IDJoueur") == gus_id]

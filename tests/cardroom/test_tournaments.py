@@ -20,7 +20,7 @@ from server.cardroom.tournament_tables import poker_tournament_hands
 from server.db.engine import make_engine
 from server.wallet.tables import ledger_accounts
 from tests.accounts.test_account_life import dns_server, opened, verified_events  # noqa: F401
-from tests.cardroom.test_cash_game import hands_dealt, login, seat_bot, start, until
+from tests.cardroom.test_cash_game import hands_dealt, login, seat_bot, start, until, vault_settled
 from tests.frontal_sealing.test_server_traces import croupier
 from tests.support import ServerProcess
 
@@ -153,7 +153,8 @@ def test_a_sit_and_go_is_played_to_the_end_and_its_prizes_paid(server_factory: A
     assert status == 200 and detail["status"] == "finished"
     assert sorted(e["status"] for e in detail["entries"]) == ["finished"] * 9 + ["unregistered"]
 
-    time.sleep(1.0)  # lots close every 0.5 s: let the last one seal
+    vault_settled(db_url, [b for _, _, b in seated])
+    records = hand_records(db_url, tournament_id)  # again: the last hands' rows are written after the end
     events = verified_events(server, db_url, tmp_path)
     dealt_in = {pid: 0 for _, pid, _ in seated}
     for record in records:
@@ -254,7 +255,7 @@ def test_sit_and_gos_cancelled_before_and_after_the_start(server_factory: Any, d
     assert balances(db_url).get(f"operator:tournament-{split}", 0) == 0
     assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
 
-    time.sleep(1.0)
+    vault_settled(db_url, [b for _, _, b in players])
     events = verified_events(server, db_url, tmp_path)
     split_void = {r["id"] for r in hand_records(db_url, split) if r.get("void")}
     for _, player_id, bot in players:
@@ -312,7 +313,7 @@ def test_a_sit_and_go_interrupted_by_a_restart_is_cancelled_and_refunded(server_
     assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
     records = hand_records(db_url, tournament_id)
     assert len(records) == 1 and records[0]["finished"]
-    time.sleep(1.0)
+    vault_settled(db_url, [b for _, _, b in players])
     events = verified_events(server, db_url, tmp_path)
     for _, player_id, _ in players:  # every registration refunded, the interrupted hand void for each seat
         annulled = of(events, player_id, "POANNUL")
@@ -384,7 +385,8 @@ def test_a_scheduled_multi_table_tournament_breaks_its_tables_down_to_a_winner(
     assert sum(v for k, v in books.items() if k.startswith("player:")) + 30 * FEE == 30 * DEPOSIT
     assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
 
-    time.sleep(1.0)
+    vault_settled(db_url, [b for _, _, b in seated])
+    records = hand_records(db_url, tournament_id)  # again: the last hands' rows are written after the end
     events = verified_events(server, db_url, tmp_path)
     for _, player_id, bot in seated:
         assert len(of(events, player_id, "POINSCRIT")) == len(of(events, player_id, "POCAVE")) == 1
@@ -417,7 +419,7 @@ def test_a_scheduled_tournament_short_of_players_is_cancelled_at_its_time(server
     status, detail = server.api("GET", f"/api/poker/tournaments/{created['tournament_id']}")
     assert detail["status"] == "cancelled" and [e["status"] for e in detail["entries"]] == ["refunded"]
     assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
-    time.sleep(1.0)
+    vault_settled(db_url, [bot])
     events = verified_events(server, db_url, tmp_path)
     inscription, = of(events, player_id, "POINSCRIT")
     assert inscription.findtext("DescTournoi/DateTournoi") == starts_at.strftime("%y%m%d%H%M%S")
