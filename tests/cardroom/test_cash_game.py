@@ -161,7 +161,9 @@ def play_cash_game(server_factory: Any, db_url: str, dns_server: str, tmp_path: 
         joined = client.call("table_join", table_id=table_id, buy_in_cents=buy_in)
         assert joined["stack"] == buy_in
         players.append((client, player_id, bot))
-    again = players[0][0].request("table_join", table_id=table_id, buy_in_cents=buy_in)
+    first_client, _, first_bot = players[0]
+    again = first_client._wait(lambda: first_bot.send_after_acks("table_join", table_id=table_id,
+                                                                  buy_in_cents=buy_in), 30)
     assert again["type"] == "error" and again["code"] == "already_seated"
     out_of_turn = players[0][0].request("table_act", table_id=table_id, action="raise", amount=1)
     assert out_of_turn["type"] == "error" and out_of_turn["code"] in ("illegal_action", "not_in_hand",
