@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -32,7 +31,6 @@ from twisted.internet.defer import Deferred
 from twisted.logger import Logger
 
 from frontal.builders import po
-from frontal.builders.header import Header
 from frontal.builders.pasp import BalanceMove
 from frontal.sensor import Sensor
 from games.betting import Structure
@@ -42,13 +40,13 @@ from games.hand import Hand, Rules, Variant
 from games.pots import RakeRule
 from server import accounts
 from server.cardroom.notice_events import popartie_data
+from server.cardroom.room import CardRoomSettings, PokerRoom
 from server.cardroom.runtime import FinishedHand, Seated, TableConfig, TableError, TableRuntime
 from server.cardroom.tables import poker_hands, poker_registrations, poker_seats, poker_tables
 from server.db.pool import Database
 from server.hub import Hub
 from server.notices import Notice, NoticeService, insert_notice
 from server.poker_traces import HandContext, Player, cents, popartie
-from server.player_requests import player_header, session_of, traced
 from server.protocol.errors import ProtocolError
 from server.wallet import ledger
 from server.wallet.ledger import InsufficientFunds, Posting, operator_account
@@ -69,14 +67,6 @@ def euros(amount_cents: int) -> Decimal:
 
 class OperatorInputError(ValueError):
     pass
-
-
-@dataclass(frozen=True)
-class CardRoomSettings:
-    operator_id: str
-    id_coffre: int
-    between_hands_seconds: float = 2.0
-    absent_seconds: float = 120.0
 
 
 def table_config(row: Any, settings: CardRoomSettings) -> TableConfig:
@@ -135,22 +125,15 @@ def parse_table_request(body: Any) -> dict[str, Any]:
             "decision_seconds": integer("decision_seconds", 1, 600, 20)}
 
 
-class CardRoom:
+class CardRoom(PokerRoom):
+    log = log
+
     def __init__(self, db: Database, hub: Hub, notices: NoticeService, sensor: Sensor, settings: CardRoomSettings,
                  eligible: Callable[[accounts.Session], Awaitable[Any]], reactor: Any,
                  dealer: Dealer | None = None,
                  check_stake: Callable[[accounts.Session, Any, int], Awaitable[None]] | None = None) -> None:
-        self.db = db
-        self.hub = hub
-        self.notices = notices
-        self.sensor = sensor
-        self.settings = settings
-        self.eligible = eligible  # the account may play poker: returns its identity row
-        self.check_stake = check_stake  # the player's stake ceiling (PREFCPTE MiseMax)
-        self.reactor = reactor
-        self.dealer = dealer
+        super().__init__(db, hub, notices, sensor, settings, eligible, reactor, dealer, check_stake)
         self.tables: dict[str, TableRuntime] = {}
-        self._work: set[Deferred[Any]] = set()
         self._hand_rows: dict[str, Deferred[Any]] = {}  # the hand's row is written before it is finished
         self._joining: dict[str, set[int]] = {}  # seats held by joins in progress, per table
         self._joining_players: set[tuple[str, str]] = set()  # (table, player) joins in progress
@@ -189,15 +172,6 @@ class CardRoom:
     def presence(self, player_id: str, online: bool) -> None:
         for runtime in self.tables.values():
             runtime.connected(player_id, online)
-
-    def _track(self, d: Deferred[Any]) -> Deferred[Any]:
-        self._work.add(d)
-        d.addBoth(lambda result: (self._work.discard(d), result)[1])
-        d.addErrback(lambda f: log.failure("card-room background work failed", f))
-        return d
-
-    def pending_work(self) -> list[Deferred[Any]]:
-        return list(self._work)
 
     # -- operator routes --------------------------------------------------------------------------
 
@@ -267,17 +241,6 @@ class CardRoom:
         if runtime is None:
             raise ProtocolError("unknown_table", f"no open table {message['table_id']!r}")
         return runtime
-
-    @staticmethod
-    def _session(connection: Any) -> accounts.Session:
-        return session_of(connection)
-
-    def _header(self, session: accounts.Session, identity: Any, at: datetime) -> Header:
-        return player_header(self.settings.operator_id, self.settings.id_coffre, session, identity.hash_joueur, at)
-
-    async def _traced(self, session: accounts.Session, build: Callable[[datetime], etree._Element],
-                      action: Callable[[], Awaitable[Any]]) -> Any:
-        return await traced(self.sensor, session, build, action)
 
     async def list_tables(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         return {"tables": self._table_list()}
@@ -483,7 +446,7 @@ class CardRoom:
         seats = [{"seat": s, "player_id": runtime.seated[s].player_id, "tech": runtime.seated[s].tech,
                   "stack": hand.starting_stacks[s]} for s in hand.order]
         now = datetime.now(timezone.utc)
-        self._hand_rows[id_partie] = self._track(self.db.transaction(lambda c: c.execute(insert(poker_hands).values(
+        self._hand_rows[id_partie] = self.track(self.db.transaction(lambda c: c.execute(insert(poker_hands).values(
             id=id_partie, table_id=runtime.config.table_id, started_at=now,
             record=json.dumps({"seats": seats})))))
 
@@ -529,7 +492,7 @@ class CardRoom:
             await started
             delivered(await self.db.transaction(work))
 
-        return self._track(Deferred.fromCoroutine(finish()))
+        return self.track(Deferred.fromCoroutine(finish()))
 
 
 class _Listener:
@@ -546,4 +509,4 @@ class _Listener:
         return self.room.hand_finished(table, finished)
 
     def stand_up(self, table: TableRuntime, seated: Seated, reason: str) -> Any:
-        return self.room._track(Deferred.fromCoroutine(self.room._stand_up(table, seated, reason)))
+        return self.room.track(Deferred.fromCoroutine(self.room._stand_up(table, seated, reason)))

@@ -31,7 +31,6 @@ from twisted.internet.defer import Deferred
 from twisted.logger import Logger
 
 from frontal.builders import po
-from frontal.builders.header import Header
 from frontal.builders.pasp import BalanceMove
 from frontal.sensor import Sensor
 from games.dealer import Dealer
@@ -42,7 +41,7 @@ from games.tournament.tournament import Tournament
 from server import accounts
 from server.cardroom import tournament_money as money
 from server.cardroom.runtime import TableError
-from server.cardroom.service import CardRoomSettings
+from server.cardroom.room import CardRoomSettings, PokerRoom
 from server.cardroom.tournament_lobby import Lobby
 from server.cardroom.tournament_play import RunningTournament
 from server.cardroom.tournament_spec import SpecError, TournamentSpec, parse_tournament_request
@@ -50,7 +49,6 @@ from server.cardroom.tournament_tables import poker_tournament_entries, poker_to
 from server.db.pool import Database
 from server.hub import Hub
 from server.notices import Notice, NoticeService
-from server.player_requests import player_header, session_of, traced
 from server.protocol.errors import ProtocolError
 from server.wallet import ledger
 from server.wallet.solde import solde_account
@@ -60,40 +58,24 @@ log = Logger(namespace="croupier.tournaments")
 Handler = Callable[[Any, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
-class TournamentRoom:
+class TournamentRoom(PokerRoom):
+    log = log
+
     def __init__(self, db: Database, hub: Hub, notices: NoticeService, sensor: Sensor, settings: CardRoomSettings,
                  eligible: Callable[[accounts.Session], Awaitable[Any]], reactor: Any,
                  dealer: Dealer | None = None,
                  check_stake: Callable[[accounts.Session, Any, int], Awaitable[None]] | None = None) -> None:
-        self.db = db
-        self.hub = hub
-        self.notices = notices
-        self.sensor = sensor
-        self.settings = settings
-        self.eligible = eligible  # the account may play poker: returns its identity row
-        self.check_stake = check_stake  # the player's stake ceiling (PREFCPTE MiseMax)
-        self.reactor = reactor
-        self.dealer = dealer
+        super().__init__(db, hub, notices, sensor, settings, eligible, reactor, dealer, check_stake)
         self.operator_id = settings.operator_id
         self.between_hands_seconds = settings.between_hands_seconds
         self.absent_seconds = settings.absent_seconds
         self.lobbies: dict[str, Lobby] = {}
         self.running: dict[str, RunningTournament] = {}
-        self._work: set[Deferred[Any]] = set()
 
     # -- what a running tournament borrows ------------------------------------------------------------
 
-    def track(self, d: Deferred[Any]) -> Deferred[Any]:
-        self._work.add(d)
-        d.addBoth(lambda result: (self._work.discard(d), result)[1])
-        d.addErrback(lambda f: log.failure("tournament background work failed", f))
-        return d
-
     def ended(self, tournament_id: str) -> None:
         self.running.pop(tournament_id, None)
-
-    def pending_work(self) -> list[Deferred[Any]]:
-        return list(self._work)
 
     def presence(self, player_id: str, online: bool) -> None:
         for running in self.running.values():
@@ -345,17 +327,6 @@ class TournamentRoom:
             return await cash_act(connection, message)
 
         return act
-
-    @staticmethod
-    def _session(connection: Any) -> accounts.Session:
-        return session_of(connection)
-
-    def _header(self, session: accounts.Session, identity: Any, at: datetime) -> Header:
-        return player_header(self.operator_id, self.settings.id_coffre, session, identity.hash_joueur, at)
-
-    async def _traced(self, session: accounts.Session, build: Callable[[datetime], etree._Element],
-                      action: Callable[[], Awaitable[Any]]) -> Any:
-        return await traced(self.sensor, session, build, action)
 
     async def list_tournaments(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         player_id = self._session(connection).player.id
