@@ -31,7 +31,6 @@ from twisted.internet.defer import Deferred
 from twisted.logger import Logger
 
 from frontal.builders import po
-from frontal.builders.pasp import BalanceMove
 from frontal.sensor import Sensor
 from games.betting import Structure
 from games.button import SeatStatus
@@ -39,6 +38,8 @@ from games.dealer import Dealer
 from games.hand import Hand, Rules, Variant
 from games.pots import RakeRule
 from server import accounts
+from server.cardroom import buy_in
+from server.cardroom.buy_in import OperatorTopUp, TableMoney, euros
 from server.cardroom.notice_events import popartie_data
 from server.cardroom.room import CardRoomSettings, PokerRoom
 from server.cardroom.runtime import FinishedHand, Seated, TableConfig, TableError, TableRuntime
@@ -61,10 +62,6 @@ def escrow(table_id: str) -> str:
     return operator_account(f"table-{table_id}")
 
 
-def euros(amount_cents: int) -> Decimal:
-    return Decimal(amount_cents).scaleb(-2)
-
-
 class OperatorInputError(ValueError):
     pass
 
@@ -78,13 +75,17 @@ def table_config(row: Any, settings: CardRoomSettings) -> TableConfig:
                        absent_seconds=settings.absent_seconds)
 
 
+def money_rules(row: Any) -> TableMoney:
+    return TableMoney(row.bonus_allowed, OperatorTopUp(Decimal(row.top_up_percent), row.top_up_cap))
+
+
 def parse_table_request(body: Any) -> dict[str, Any]:
     """The operator's table definition, checked field by field."""
     if not isinstance(body, dict):
         raise OperatorInputError("send a JSON object")
     allowed = {"name", "variant", "structure", "small_blind_cents", "big_blind_cents", "ante_cents",
                "big_blind_ante", "seats", "buy_in_min_cents", "buy_in_max_cents", "rake_percent", "rake_cap_cents",
-               "decision_seconds"}
+               "decision_seconds", "bonus_allowed", "top_up_percent", "top_up_cap_cents"}
     unknown = set(body) - allowed
     if unknown:
         raise OperatorInputError(f"unknown fields: {', '.join(sorted(unknown))}")
@@ -119,10 +120,20 @@ def parse_table_request(body: Any) -> dict[str, Any]:
         raise OperatorInputError("rake_percent: a decimal from 0 to 10") from None
     if not Decimal(0) <= rake <= Decimal(10) or rake.as_tuple().exponent < -2:  # type: ignore[operator]
         raise OperatorInputError("rake_percent: a decimal from 0 to 10, at most two decimals")
+    bonus_allowed = body.get("bonus_allowed", False)
+    if not isinstance(bonus_allowed, bool):
+        raise OperatorInputError("bonus_allowed: true or false")
+    try:
+        top_up = Decimal(str(body.get("top_up_percent", "0")))
+    except InvalidOperation:
+        raise OperatorInputError("top_up_percent: a decimal from 0 to 100") from None
+    if not Decimal(0) <= top_up <= Decimal(100) or top_up.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise OperatorInputError("top_up_percent: a decimal from 0 to 100, at most two decimals")
     return {"name": name, "variant": variant, "structure": structure, "small_blind": small, "big_blind": big,
             "ante": ante, "big_blind_ante": bb_ante, "seats": seats, "buy_in_min": low, "buy_in_max": high,
             "rake_percent": str(rake), "rake_cap": integer("rake_cap_cents", 0, 100_000_000, 0),
-            "decision_seconds": integer("decision_seconds", 1, 600, 20)}
+            "decision_seconds": integer("decision_seconds", 1, 600, 20), "bonus_allowed": bonus_allowed,
+            "top_up_percent": str(top_up), "top_up_cap": integer("top_up_cap_cents", 0, 100_000_000, 0)}
 
 
 class CardRoom(PokerRoom):
@@ -137,6 +148,7 @@ class CardRoom(PokerRoom):
         self._hand_rows: dict[str, Deferred[Any]] = {}  # the hand's row is written before it is finished
         self._joining: dict[str, set[int]] = {}  # seats held by joins in progress, per table
         self._joining_players: set[tuple[str, str]] = set()  # (table, player) joins in progress
+        self._money: dict[str, TableMoney] = {}
 
     # -- start and stop ---------------------------------------------------------------------------
 
@@ -167,6 +179,7 @@ class CardRoom(PokerRoom):
     def _runtime(self, row: Any) -> TableRuntime:
         runtime = TableRuntime(table_config(row, self.settings), _Listener(self), self.reactor, self.dealer)
         self.tables[row.id] = runtime
+        self._money[row.id] = money_rules(row)
         return runtime
 
     def presence(self, player_id: str, online: bool) -> None:
@@ -223,6 +236,9 @@ class CardRoom(PokerRoom):
                 "structure": rules.structure.value, "small_blind_cents": rules.small_blind,
                 "big_blind_cents": rules.big_blind, "ante_cents": rules.ante, "seats": config.seats,
                 "buy_in_min_cents": config.buy_in_min, "buy_in_max_cents": config.buy_in_max,
+                "bonus_allowed": self._money[config.table_id].bonus_allowed,
+                "top_up_percent": str(self._money[config.table_id].top_up.percent),
+                "top_up_cap_cents": self._money[config.table_id].top_up.cap,
                 "players": [{"seat": s.seat, "player_id": s.player_id, "stack": s.stack,
                              "sitting_out": s.status.sitting_out}
                             for s in sorted(runtime.seated.values(), key=lambda s: s.seat)],
@@ -254,6 +270,7 @@ class CardRoom(PokerRoom):
         config = runtime.config
         if not config.buy_in_min <= amount <= config.buy_in_max:
             raise ProtocolError("invalid_buy_in", f"buy in from {config.buy_in_min} to {config.buy_in_max} cents")
+        money = buy_in.funding(amount, message.get("bonus_cents"), self._money[config.table_id])
         # Seats being paid for are held, so two joins at once never get the same seat.
         held = self._joining.setdefault(config.table_id, set())
         wanted = message.get("seat")
@@ -273,13 +290,13 @@ class CardRoom(PokerRoom):
         held.add(seat)
         self._joining_players.add(key)
         try:
-            return await self._join(session, identity, runtime, seat, amount, bool(message.get("post_now")))
+            return await self._join(session, identity, runtime, seat, money, bool(message.get("post_now")))
         finally:
             held.discard(seat)
             self._joining_players.discard(key)
 
-    async def _join(self, session: accounts.Session, identity: Any, runtime: TableRuntime, seat: int, amount: int,
-                    post_now: bool) -> dict[str, Any]:
+    async def _join(self, session: accounts.Session, identity: Any, runtime: TableRuntime, seat: int,
+                    money: buy_in.Funding, post_now: bool) -> dict[str, Any]:
         player_id = session.player.id
         config = runtime.config
         tech = f"R{secrets.token_hex(8)}"
@@ -294,7 +311,7 @@ class CardRoom(PokerRoom):
 
         await self._traced(session, register, registered)
         try:
-            stack = await self._buy_in(session, identity, runtime, tech, amount, seat=seat)
+            stack = await self._buy_in(session, identity, runtime, tech, money, seat=seat)
         except Exception:
             now = datetime.now(timezone.utc)
             await self.db.transaction(lambda c: c.execute(update(poker_registrations).where(
@@ -304,33 +321,27 @@ class CardRoom(PokerRoom):
         return {"table_id": config.table_id, "seat": seat, "stack": stack, "tech": tech}
 
     async def _buy_in(self, session: accounts.Session, identity: Any, runtime: TableRuntime, tech: str,
-                      amount: int, seat: int | None = None) -> int:
-        """POCAVE around the movement; the balance traced is the one the movement starts from."""
+                      money: buy_in.Funding, seat: int | None = None) -> int:
+        """POCAVE around the movement; the balances traced are the ones the movement starts from."""
         player_id = session.player.id
         config = runtime.config
-        account = await self.db.transaction(lambda c: solde_account(c, player_id))
-        before = await self.db.transaction(lambda c: ledger.balance(c, account))
-        if before < amount:
-            raise ProtocolError("insufficient_funds", f"the solde holds {before} cents, the buy-in needs {amount}")
+        found = await self.db.transaction(lambda c: buy_in.balances(c, player_id))
+        buy_in.check_funds(found, money)
         if self.check_stake is not None:
-            await self.check_stake(session, identity, amount)
+            await self.check_stake(session, identity, money.amount)
 
         def build(at: datetime) -> etree._Element:
-            return po.build_pocave(self._header(session, identity, at), po.BuyIn(
-                tech, euros(amount), "Euro", cave_min=euros(config.buy_in_min), cave_max=euros(config.buy_in_max),
-                solde=BalanceMove(euros(before), euros(amount), euros(before - amount))))
+            return po.build_pocave(self._header(session, identity, at),
+                                   buy_in.pocave(tech, found, money, config.buy_in_min, config.buy_in_max))
 
         def move(c: Connection) -> int:
-            tx = ledger.post(c, "poker_buy_in", [Posting(account, -amount), Posting(escrow(config.table_id), amount)],
-                             memo={"table": config.table_id, "tech": tech})
-            if tx.balances_after[account] != before - amount:
-                raise ProtocolError("retry", "the solde changed during the buy-in; nothing was moved, try again")
+            buy_in.post(c, found, money, escrow(config.table_id), {"table": config.table_id, "tech": tech})
             if seat is not None:
                 c.execute(insert(poker_seats).values(table_id=config.table_id, seat=seat, player_id=player_id,
-                                                     tech=tech, stack=amount))
-                return amount
+                                                     tech=tech, stack=money.chips))
+                return money.chips
             stack = c.execute(update(poker_seats).where((poker_seats.c.table_id == config.table_id) & (
-                poker_seats.c.player_id == player_id)).values(stack=poker_seats.c.stack + amount)
+                poker_seats.c.player_id == player_id)).values(stack=poker_seats.c.stack + money.chips)
                 .returning(poker_seats.c.stack)).scalar_one()
             return int(stack)
 
@@ -350,8 +361,10 @@ class CardRoom(PokerRoom):
             seated = runtime.check_top_up(session.player.id, message["amount_cents"])
         except TableError as exc:
             raise ProtocolError(exc.code, str(exc)) from None
-        await self._buy_in(session, identity, runtime, seated.tech, message["amount_cents"])
-        runtime.add_chips(session.player.id, message["amount_cents"])
+        money = buy_in.funding(message["amount_cents"], message.get("bonus_cents"),
+                               self._money[runtime.config.table_id])
+        await self._buy_in(session, identity, runtime, seated.tech, money)
+        runtime.add_chips(session.player.id, money.chips)
         return {"table_id": runtime.config.table_id, "stack": seated.stack, "pending_cents": seated.pending_chips}
 
     async def act(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ short is void and the stacks are those before it.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Integer, String, Table, Text, false
 
 from server.db.tables import metadata
 from server.db.types import UTCDateTime
@@ -30,6 +30,9 @@ poker_tables = Table(
     Column("rake_percent", String(16), nullable=False),  # a decimal, e.g. "5" or "4.5"
     Column("rake_cap", BigInteger(), nullable=False),  # cents, 0: no cap
     Column("decision_seconds", Integer(), nullable=False),
+    Column("bonus_allowed", Boolean(), nullable=False, server_default=false()),  # buy-ins from the bonus
+    Column("top_up_percent", String(16), nullable=False, server_default="0"),  # the operator's MontAbond
+    Column("top_up_cap", BigInteger(), nullable=False, server_default="0"),  # cents per buy-in, 0: no cap
     Column("created_at", UTCDateTime(), nullable=False),
     Column("closed_at", UTCDateTime(), nullable=True),
 )

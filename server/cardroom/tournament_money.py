@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
+from server.cardroom.buy_in import euros
 from server.cardroom.tournament_tables import poker_tournament_entries, poker_tournaments
 from server.notices import Notice, insert_notice
 from server.protocol.errors import ProtocolError
@@ -33,10 +33,6 @@ FEES_ACCOUNT = operator_account("tournament-fees")
 
 def escrow(tournament_id: str) -> str:
     return operator_account(f"tournament-{tournament_id}")
-
-
-def euros(amount_cents: int) -> Decimal:
-    return Decimal(amount_cents).scaleb(-2)
 
 
 def utcnow() -> datetime:
