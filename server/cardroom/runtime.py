@@ -10,6 +10,14 @@ Clock: each decision has ``decision_seconds``; a warning goes out when a third i
 when it runs out the seat folds (annex 1.3.5.e), connected or not. A player disconnected
 at the end of a hand sits out; one who has not come back after ``absent_seconds`` is
 stood up and paid back by the listener.
+
+Time bank (optional, ``time_bank_seconds`` > 0): each seat holds a bank, full when it sits
+down, topped up by ``time_bank_refill_seconds`` for every hand it is dealt (never above
+``time_bank_seconds``). When a decision's clock runs out and the bank is not empty, the seat
+gets the whole bank as extra time instead of folding; what it does not use stays for later
+decisions, and it folds when the bank runs out. A disconnected or sitting-out seat never
+draws on its bank: its clock folds it at once, so a dropped connection does not hold the
+table up longer than one decision.
 """
 
 from __future__ import annotations
@@ -38,6 +46,12 @@ class TableConfig:
     decision_seconds: float = 20.0
     between_hands_seconds: float = 2.0
     absent_seconds: float = 120.0
+    time_bank_seconds: float = 0.0  # 0: no time bank
+    time_bank_refill_seconds: float = 0.0  # added per hand dealt, capped at time_bank_seconds
+
+    @property
+    def has_time_bank(self) -> bool:
+        return self.time_bank_seconds > 0
 
 
 @dataclass
@@ -52,6 +66,16 @@ class Seated:
     absent_since: float | None = None
     auto_sat_out: bool = False  # sat out by a disconnection, not by choice: back when reconnected
     pending_chips: int = 0  # bought during a hand: joins the stack when it ends
+    time_bank: float = 0.0  # seconds of extra thinking time left
+
+
+@dataclass
+class BankRun:
+    """A seat thinking on its time bank: what it was given and since when, to charge it on acting."""
+
+    seated: Seated
+    started: float
+    granted: float
 
 
 @dataclass(frozen=True)
@@ -117,6 +141,7 @@ class TableRuntime:
         self._times: list[datetime] = []
         self._clock: Any = None
         self._warning: Any = None
+        self._bank_run: BankRun | None = None
         self._next_hand: Any = None
         self._finishing = False
         self._last_hand_seats: set[int] = set()
@@ -144,13 +169,17 @@ class TableRuntime:
             raise TableError("seat_taken", f"seat {seat} is not free (free: {free})")
         return seat
 
-    def sit(self, player_id: str, seat: int, stack: int, tech: str, post_now: bool = False) -> Seated:
+    def sit(self, player_id: str, seat: int, stack: int, tech: str, post_now: bool = False,
+            time_bank: float | None = None) -> Seated:
+        """``time_bank``: the bank the player brings (a tournament move); a full one if None."""
         self.check_can_sit(player_id, seat)
         # A newcomer waits for the big blind unless they post at once; at an empty table
         # (no hand played yet) everybody is simply dealt in.
         first_hands = self.hands_played == 0 and self.hand is None
         status = SeatStatus(seat) if first_hands else SeatStatus(seat, waiting=True, post_now=post_now)
-        seated = Seated(player_id, seat, stack, tech, status)
+        full = self.config.time_bank_seconds
+        seated = Seated(player_id, seat, stack, tech, status,
+                        time_bank=full if time_bank is None else min(max(time_bank, 0.0), full))
         self.seated[seat] = seated
         self._broadcast({"event": "seated", "seat": seat, "player_id": player_id, "stack": stack})
         self._schedule_next_hand()
@@ -262,6 +291,7 @@ class TableRuntime:
         self.button = plan.button
         self.id_partie = f"{self.config.table_id}-{secrets.token_hex(6)}"
         self._in_hand = {seat: self.seated[seat] for seat in plan.dealt_in}
+        self._refill_banks()
         deck = self.dealer.new_deck(self.id_partie)
         self.hand = Hand(plan.rules, [(seat, self.seated[seat].stack) for seat in plan.dealt_in], plan.button, deck,
                          plan.blinds)
@@ -272,6 +302,13 @@ class TableRuntime:
             self.listener.send(seated.player_id, self._hand_message(seat))
         self._sent = len(self.hand.log)
         self._after_change()
+
+    def _refill_banks(self) -> None:
+        refill, full = self.config.time_bank_refill_seconds, self.config.time_bank_seconds
+        if refill <= 0:
+            return
+        for seated in self._in_hand.values():
+            seated.time_bank = min(full, seated.time_bank + refill)
 
     def _plan(self) -> DealPlan | None:
         """The cash table's policy: absent players sit out, then games.button places the blinds.
@@ -298,7 +335,8 @@ class TableRuntime:
         message: dict[str, Any] = {
             "type": "table", "event": "hand_started", "table_id": self.config.table_id, "hand_id": self.id_partie,
             "button": hand.button, "players": [{"seat": s, "player_id": self._in_hand[s].player_id,
-                                                "stack": hand.starting_stacks[s]} for s in hand.order],
+                                                "stack": hand.starting_stacks[s], **self._bank_field(self._in_hand[s])}
+                                               for s in hand.order],
             "posts": posts,
         }
         if seat is not None:
@@ -323,8 +361,53 @@ class TableRuntime:
         hand = self.hand
         if hand is None or self.id_partie != id_partie or hand.turn != seat:
             return
+        if self._may_use_bank(self._in_hand[seat]):
+            self._start_bank(id_partie, seat)
+            return
         hand.time_out(seat)
         self._after_change()
+
+    @staticmethod
+    def _may_use_bank(seated: Seated) -> bool:
+        # Nobody is there to think: spending the bank would only hold the table up.
+        return seated.time_bank > 0 and seated.connected and not seated.status.sitting_out
+
+    def _start_bank(self, id_partie: str, seat: int) -> None:
+        seated = self._in_hand[seat]
+        now = self.scheduler.seconds()
+        self._bank_run = BankRun(seated, now, seated.time_bank)
+        self._broadcast({"event": "time_bank", "hand_id": id_partie, "seat": seat,
+                         "seconds": round(seated.time_bank, 1), "deadline": now + seated.time_bank})
+        self._clock = self.scheduler.callLater(seated.time_bank, self._on_bank_out, id_partie, seat)
+
+    def _on_bank_out(self, id_partie: str, seat: int) -> None:
+        self._clock = None
+        run, self._bank_run = self._bank_run, None
+        hand = self.hand
+        if run is None or hand is None or self.id_partie != id_partie or hand.turn != seat:
+            return
+        # Zeroed outright: charging the elapsed time could leave a float crumb and a second grant.
+        run.seated.time_bank = 0.0
+        hand.time_out(seat)
+        self._after_change()
+
+    def _settle_bank(self) -> None:
+        """The seat acted (or the hand stopped) on its bank: what it did not use stays for later."""
+        run, self._bank_run = self._bank_run, None
+        if run is None:
+            return
+        used = self.scheduler.seconds() - run.started
+        run.seated.time_bank = round(max(0.0, run.granted - used), 3)
+
+    def _bank_field(self, seated: Seated) -> dict[str, float]:
+        """A seat's bank for the clients; nothing at a table without one, so their messages do not change."""
+        return {"time_bank": round(self._bank_left(seated), 1)} if self.config.has_time_bank else {}
+
+    def _bank_left(self, seated: Seated) -> float:
+        run = self._bank_run
+        if run is not None and run.seated is seated:  # thinking on it now: not charged until it acts
+            return max(0.0, run.granted - (self.scheduler.seconds() - run.started))
+        return seated.time_bank
 
     def _on_warning(self, id_partie: str, seat: int) -> None:
         self._warning = None
@@ -334,6 +417,7 @@ class TableRuntime:
                 "hand_id": id_partie, "seconds_left": round(self.config.decision_seconds / 3, 1)})
 
     def _cancel_clock(self) -> None:
+        self._settle_bank()
         for name in ("_clock", "_warning"):
             call = getattr(self, name)
             if call is not None and call.active():
@@ -355,7 +439,8 @@ class TableRuntime:
         assert seat is not None
         legal = hand.betting.legal()
         deadline = self.scheduler.seconds() + self.config.decision_seconds
-        self._broadcast({"event": "turn", "hand_id": self.id_partie, "seat": seat, "deadline": deadline})
+        self._broadcast({"event": "turn", "hand_id": self.id_partie, "seat": seat, "deadline": deadline,
+                         **self._bank_field(self._in_hand[seat])})
         self.listener.send(self._in_hand[seat].player_id, {
             "type": "table", "event": "your_turn", "table_id": self.config.table_id, "hand_id": self.id_partie,
             "seat": seat, "can_check": legal.can_check, "call": legal.call, "min_raise_to": legal.min_raise_to,
@@ -454,7 +539,8 @@ class TableRuntime:
         state: dict[str, Any] = {
             "type": "table", "event": "state", "table_id": self.config.table_id, "button": self.button,
             "seats": [{"seat": s.seat, "player_id": s.player_id, "stack": s.stack,
-                       "sitting_out": s.status.sitting_out} for s in sorted(self.seated.values(), key=lambda s: s.seat)],
+                       "sitting_out": s.status.sitting_out, **self._bank_field(s)}
+                      for s in sorted(self.seated.values(), key=lambda s: s.seat)],
         }
         if hand is not None:
             state["hand_id"] = self.id_partie

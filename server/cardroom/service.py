@@ -72,7 +72,8 @@ def table_config(row: Any, settings: CardRoomSettings) -> TableConfig:
                   rake=RakeRule(share, row.rake_cap), ante=row.ante, big_blind_ante=row.big_blind_ante)
     return TableConfig(row.id, row.name, rules, row.seats, row.buy_in_min, row.buy_in_max,
                        decision_seconds=row.decision_seconds, between_hands_seconds=settings.between_hands_seconds,
-                       absent_seconds=settings.absent_seconds)
+                       absent_seconds=settings.absent_seconds, time_bank_seconds=row.time_bank_seconds,
+                       time_bank_refill_seconds=row.time_bank_refill_seconds)
 
 
 def money_rules(row: Any) -> TableMoney:
@@ -85,7 +86,8 @@ def parse_table_request(body: Any) -> dict[str, Any]:
         raise OperatorInputError("send a JSON object")
     allowed = {"name", "variant", "structure", "small_blind_cents", "big_blind_cents", "ante_cents",
                "big_blind_ante", "seats", "buy_in_min_cents", "buy_in_max_cents", "rake_percent", "rake_cap_cents",
-               "decision_seconds", "bonus_allowed", "top_up_percent", "top_up_cap_cents"}
+               "decision_seconds", "bonus_allowed", "top_up_percent", "top_up_cap_cents", "time_bank_seconds",
+               "time_bank_refill_seconds"}
     unknown = set(body) - allowed
     if unknown:
         raise OperatorInputError(f"unknown fields: {', '.join(sorted(unknown))}")
@@ -129,11 +131,15 @@ def parse_table_request(body: Any) -> dict[str, Any]:
         raise OperatorInputError("top_up_percent: a decimal from 0 to 100") from None
     if not Decimal(0) <= top_up <= Decimal(100) or top_up.as_tuple().exponent < -2:  # type: ignore[operator]
         raise OperatorInputError("top_up_percent: a decimal from 0 to 100, at most two decimals")
+    bank = integer("time_bank_seconds", 0, 600, 0)
     return {"name": name, "variant": variant, "structure": structure, "small_blind": small, "big_blind": big,
             "ante": ante, "big_blind_ante": bb_ante, "seats": seats, "buy_in_min": low, "buy_in_max": high,
             "rake_percent": str(rake), "rake_cap": integer("rake_cap_cents", 0, 100_000_000, 0),
             "decision_seconds": integer("decision_seconds", 1, 600, 20), "bonus_allowed": bonus_allowed,
-            "top_up_percent": str(top_up), "top_up_cap": integer("top_up_cap_cents", 0, 100_000_000, 0)}
+            "top_up_percent": str(top_up), "top_up_cap": integer("top_up_cap_cents", 0, 100_000_000, 0),
+            "time_bank_seconds": bank,
+            # A refill above the bank could never be used: the bank is capped at its size.
+            "time_bank_refill_seconds": integer("time_bank_refill_seconds", 0, bank, 0)}
 
 
 class CardRoom(PokerRoom):
@@ -239,6 +245,8 @@ class CardRoom(PokerRoom):
                 "bonus_allowed": self._money[config.table_id].bonus_allowed,
                 "top_up_percent": str(self._money[config.table_id].top_up.percent),
                 "top_up_cap_cents": self._money[config.table_id].top_up.cap,
+                "decision_seconds": config.decision_seconds, "time_bank_seconds": config.time_bank_seconds,
+                "time_bank_refill_seconds": config.time_bank_refill_seconds,
                 "players": [{"seat": s.seat, "player_id": s.player_id, "stack": s.stack,
                              "sitting_out": s.status.sitting_out}
                             for s in sorted(runtime.seated.values(), key=lambda s: s.seat)],
@@ -418,7 +426,7 @@ class CardRoom(PokerRoom):
             await self._traced(session, build, action)
         except Exception:
             seated.leaving = False  # nothing was paid: the player keeps the seat
-            runtime.sit(player_id, seated.seat, seated.stack, seated.tech)
+            runtime.sit(player_id, seated.seat, seated.stack, seated.tech, time_bank=seated.time_bank)
             raise
         return {"table_id": runtime.config.table_id, "paid_cents": seated.stack}
 

@@ -33,6 +33,8 @@ poker_tables = Table(
     Column("bonus_allowed", Boolean(), nullable=False, server_default=false()),  # buy-ins from the bonus
     Column("top_up_percent", String(16), nullable=False, server_default="0"),  # the operator's MontAbond
     Column("top_up_cap", BigInteger(), nullable=False, server_default="0"),  # cents per buy-in, 0: no cap
+    Column("time_bank_seconds", Integer(), nullable=False, server_default="0"),  # 0: no time bank
+    Column("time_bank_refill_seconds", Integer(), nullable=False, server_default="0"),  # per hand dealt
     Column("created_at", UTCDateTime(), nullable=False),
     Column("closed_at", UTCDateTime(), nullable=True),
 )

@@ -97,7 +97,9 @@ class RunningTournament:
                              level.rules(self.variant, self.structure), self.spec.seats, 0, 0,
                              decision_seconds=self.spec.decision_seconds,
                              between_hands_seconds=self.host.between_hands_seconds,
-                             absent_seconds=self.host.absent_seconds)
+                             absent_seconds=self.host.absent_seconds,
+                             time_bank_seconds=self.spec.time_bank_seconds,
+                             time_bank_refill_seconds=self.spec.time_bank_refill_seconds)
         runtime = TournamentTable(config, self, self.host.reactor, self.plan, self.host.dealer)
         self.tables[number] = runtime
         return runtime
@@ -258,12 +260,13 @@ class RunningTournament:
                 runtime.unseat(bust.player, "busted")
         for move in outcome.moves:
             source = self.tables.get(move.from_table)
+            bank = None  # the player's time bank goes with them; a full one if it cannot be read
             if source is not None and source.seat_of(move.player) is not None:
-                source.unseat(move.player, "moved")
+                bank = source.unseat(move.player, "moved").time_bank
             target = self.tables.get(move.to_table) or self._open_table(move.to_table)
             stack = self.core.players[move.player].stack
             if target.seat_of(move.player) is None:
-                target.sit(move.player, move.to_seat, stack, self.techs[move.player])
+                target.sit(move.player, move.to_seat, stack, self.techs[move.player], time_bank=bank)
             self._tell(move.player, "moved", table_id=target.config.table_id, seat=move.to_seat, stack=stack,
                        reason=move.reason.value)
             target.send_state(move.player)  # the new table as it stands, a hand under way included

@@ -9,6 +9,10 @@ and refunded). Levels last ``level_hands`` hands or ``level_minutes`` minutes of
 Payouts default to ``games.tournament.payouts.DEFAULT_PAYOUTS``; ``payout_shares`` (basis points
 per place, best first, adding up to 10 000) replaces the default from that many entrants up, the
 default table paying the smaller fields.
+
+``time_bank_seconds`` (default 0: none) gives every player a time bank when the tournament
+starts (or when they enter late), refilled by ``time_bank_refill_seconds`` per hand dealt and
+carried with them when they move tables (``server.cardroom.runtime`` says how it is spent).
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ class TournamentSpec:
     payout_shares: tuple[int, ...] | None = None
     starts_at: str | None = None  # ISO, scheduled only
     late_until_level: int | None = None
+    # Defaults: definitions stored before the time bank existed read back without one.
+    time_bank_seconds: int = 0
+    time_bank_refill_seconds: int = 0
 
     @property
     def sit_and_go(self) -> bool:
@@ -103,7 +110,8 @@ class TournamentSpec:
             "level_hands" if self.pace == Pace.HANDS.value else "level_seconds": self.level_length,
             "decision_seconds": self.decision_seconds, "starts_at": self.starts_at,
             "break_every_seconds": self.break_every, "break_seconds": self.break_length,
-            "late_until_level": self.late_until_level,
+            "late_until_level": self.late_until_level, "time_bank_seconds": self.time_bank_seconds,
+            "time_bank_refill_seconds": self.time_bank_refill_seconds,
             "payouts_for_max_field": [round(share / 100, 2) for share in
                                       payouts.band(self.max_players).shares()],
         }
@@ -124,7 +132,8 @@ def custom_payouts(shares: tuple[int, ...]) -> PayoutTable:
 
 _FIELDS = {"name", "format", "variant", "structure", "seats", "players", "min_players", "max_players",
            "buy_in_cents", "fee_cents", "starting_chips", "levels", "level_hands", "level_minutes",
-           "break_every_minutes", "break_minutes", "payout_shares", "decision_seconds", "starts_at", "late_until_level"}
+           "break_every_minutes", "break_minutes", "payout_shares", "decision_seconds", "starts_at", "late_until_level",
+           "time_bank_seconds", "time_bank_refill_seconds"}
 
 
 def _integer(body: dict[str, Any], name: str, low: int, high: int, default: int | None = None) -> int:
@@ -229,6 +238,7 @@ def parse_tournament_request(body: Any, now: datetime) -> TournamentSpec:
         length_of_break = _seconds(body, "break_minutes", 0.05, 120)
     min_players, max_players = _field(body, sit_and_go)
     starts_at, late = _start(body, sit_and_go, now)
+    bank = _integer(body, "time_bank_seconds", 0, 600, 0)
     spec = TournamentSpec(
         name=name, format=kind, variant=variant, structure=structure, seats=_integer(body, "seats", 2, 10, 9),
         min_players=min_players, max_players=max_players, buy_in=_integer(body, "buy_in_cents", 0, 100_000_000),
@@ -236,7 +246,9 @@ def parse_tournament_request(body: Any, now: datetime) -> TournamentSpec:
         levels=_levels(body), pace=pace, level_length=length,
         decision_seconds=_integer(body, "decision_seconds", 1, 600, 20), break_every=every,
         break_length=length_of_break, payout_shares=_shares(body, max_players), starts_at=starts_at,
-        late_until_level=late)
+        late_until_level=late, time_bank_seconds=bank,
+        # A refill above the bank could never be used: the bank is capped at its size.
+        time_bank_refill_seconds=_integer(body, "time_bank_refill_seconds", 0, bank, 0))
     try:
         spec.rules(now)  # the core's own checks: a positive price, rising blinds, breaks shorter than periods...
     except TournamentError as exc:

@@ -82,13 +82,14 @@ class Host:
         self.ended_ids.append(tournament_id)
 
 
-def running_tournament(tmp_path: Path, names: list[str]) -> tuple[Host, RunningTournament, dict[str, str]]:
+def running_tournament(tmp_path: Path, names: list[str],
+                       **spec_fields: Any) -> tuple[Host, RunningTournament, dict[str, str]]:
     engine = make_engine(f"sqlite:///{tmp_path / 'driver.sqlite3'}")
     migrate.upgrade(engine)
     spec = parse_tournament_request({
         "name": "Clocked", "players": len(names), "buy_in_cents": 1000, "fee_cents": 100, "starting_chips": 1500,
-        "levels": LEVELS, "level_minutes": 1, "break_every_minutes": 5, "break_minutes": 1, "decision_seconds": 5},
-        CREATED)
+        "levels": LEVELS, "level_minutes": 1, "break_every_minutes": 5, "break_minutes": 1, "decision_seconds": 5,
+        **spec_fields}, CREATED)
     ids: dict[str, str] = {}
     techs: dict[str, str] = {}
     with engine.begin() as c:
