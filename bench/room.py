@@ -69,11 +69,13 @@ machine's cores). The machine is shared: quote medians, and read ``others``.
 server setting). --profile runs the reactor thread under cProfile (slower: compare with a run without it)
 and prints its top functions. --stacks N sends SIGUSR1 N times across the measured windows
 (the server's faulthandler dump of every thread) and prints, per thread, how often it was
-busy and where. Beware: faulthandler reads the other threads' frames while they run, and the
-server has died of it (SIGSEGV) after 2 to 200 dumps at 100 tables; the run is then cut
-short and says so. Players join at explicit seats: concurrent table_join requests without
-a seat can be given the same free seat (the second fails with an IntegrityError on
-poker_seats).
+busy and where. The dump is taken on the reactor thread holding the GIL (server/app.py,
+install_stack_dump: faulthandler's own signal handler read the frames of a thread running
+meanwhile, and the server died of it): the reactor is seen where it came back to the
+interpreter, the other threads where they wait (the GIL, a lock, C code). If the server
+dies anyway, the run is cut short and says so. Players join at explicit seats: concurrent
+table_join requests without a seat can be given the same free seat (the second fails with an
+IntegrityError on poker_seats).
 """
 
 from __future__ import annotations
@@ -496,6 +498,8 @@ def thread_samples(text: str) -> dict[str, dict[str, Any]]:
     blocks = re.split(r"^(?:Current thread|Thread) 0x[0-9a-f]+ \(most recent call first\):\n", text, flags=re.M)
     for block in blocks[1:]:
         frames = [m for m in (FRAME.match(line) for line in block.splitlines()) if m]
+        if frames and frames[0]["func"] == "_dump_stacks":  # the signal handler itself, on the reactor
+            frames = frames[1:]
         if not frames:
             continue
         files = [m["file"] for m in frames]

@@ -284,13 +284,33 @@ class CroupierApp:
         log.warn("shutdown grace period over with work still in flight")
 
 
+def install_stack_dump(signum: int = signal.SIGUSR1) -> None:
+    """`kill -USR1 PID` dumps every thread's stack to stderr: for hangs in production.
+
+    Not ``faulthandler.register``: its C handler walks every thread's frames without the GIL,
+    while the thread holding it runs Python and pops and reuses them; under load the server
+    died of it (SIGSEGV in dump_frame, CPython 3.11). This handler runs on the main thread
+    (the reactor) with the GIL held, so the other threads' frames stand still while they are
+    written. The price: a main thread that never comes back to the interpreter (stuck in C
+    holding the GIL, or waiting forever for it) does not dump; one stuck in Python code, a
+    lock, epoll or waiting on the other threads does."""
+    fd = sys.stderr.fileno()  # the real stderr, whatever logging does to sys.stderr later
+
+    def _dump_stacks(signum: int, frame: Any) -> None:
+        try:
+            faulthandler.dump_traceback(fd, all_threads=True)
+        except Exception:  # raised here, it would land in whatever the reactor was running
+            pass
+
+    signal.signal(signum, _dump_stacks)
+
+
 def serve(config: Config) -> int:
     from twisted.internet import reactor
 
     from server.logs import start_logging
 
-    # `kill -USR1 PID` dumps every thread's stack to stderr: for hangs in production.
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    install_stack_dump()
     data_dir = prepare_data_dir(config)
     start_logging(data_dir, config.get("log.file"), config.get("log.level"))
     raise_file_limit()
