@@ -82,11 +82,11 @@ def hands_in_records(db_url: str) -> dict[str, int]:
     return counts
 
 
-def start(server_factory: Any, dns: str) -> ServerProcess:
+def start(server_factory: Any, dns: str, **settings: Any) -> ServerProcess:
     return server_factory(**{"interdits.servers": [dns], "interdits.secret": SECRET,
                              "cardroom.between_hands_seconds": 0.05, "vault.lot_max_seconds": 0.5,
                              # Hands follow each other every 50 ms here: bots answer faster than people.
-                             "ws.rate_per_second": 1000.0, "ws.rate_burst": 1000})
+                             "ws.rate_per_second": 1000.0, "ws.rate_burst": 1000, **settings})
 
 
 def hole_cards_from_vault(events: list[Any]) -> dict[tuple[str, int], set[str]]:
