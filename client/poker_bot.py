@@ -19,7 +19,8 @@ from client.bot import BotProtocol
 
 class PokerBot:
     def __init__(self, rng: random.Random, *, fold: float = 0.1, raise_: float = 0.25, all_in: float = 0.05,
-                 act: bool = True, top_up_below: int = 0, top_up_to: int = 0, top_ups: int = 0) -> None:
+                 act: bool = True, top_up_below: int = 0, top_up_to: int = 0, top_ups: int = 0,
+                 rebuys: int = 0, past_rebuys: str = "decline", add_on: bool = False) -> None:
         self.rng = rng
         self.fold = fold
         self.raise_ = raise_
@@ -28,6 +29,10 @@ class PokerBot:
         self.top_up_below = top_up_below  # top the stack up to top_up_to when it falls below, top_ups times
         self.top_up_to = top_up_to
         self.top_ups = top_ups
+        self.rebuys = rebuys  # tournament: rebuys to take when offered; then decline, or "ignore" (let it lapse)
+        self.past_rebuys = past_rebuys
+        self.add_on = add_on  # tournament: try the add-on after each hand until it is taken or closed
+        self.tournament_id: str | None = None
         self.seat: int | None = None
         self._top_up: dict[str, Any] | None = None
         self.protocol: BotProtocol | None = None
@@ -45,6 +50,8 @@ class PokerBot:
             if message.get("kind") == "POPARTIE" and self._top_up is not None:
                 fields, self._top_up = self._top_up, None
                 self._acks.addBoth(lambda _: self._request("table_top_up", fields))
+        elif message.get("type") == "tournament":
+            self._on_tournament(message)
         elif message.get("type") == "table" and message.get("event") == "hand_started" and "seat" in message:
             self.seat = message["seat"]
         elif message.get("type") == "table" and message.get("event") == "hand_result" and self.seat is not None:
@@ -54,9 +61,39 @@ class PokerBot:
                 # After the hand's summary notice (pushed right after the result): the server
                 # refuses anything while a notice waits for its acknowledgement.
                 self._top_up = {"table_id": message["table_id"], "amount_cents": self.top_up_to - stack}
+            if self.add_on and self.tournament_id is not None and stack:
+                self._try_add_on()
         elif message.get("type") == "table" and message.get("event") == "your_turn" and self.acting:
             # Acting waits for the acknowledgements: the server refuses anything while one is pending.
             self._acks.addBoth(lambda _: self._act(message))
+
+    def _on_tournament(self, message: dict[str, Any]) -> None:
+        if message.get("event") in ("started", "moved"):
+            self.tournament_id = message["tournament_id"]
+        elif message.get("event") == "rebuy_offered":
+            if self.rebuys > 0:
+                self.rebuys -= 1
+                self.send_after_acks("tournament_rebuy", tournament_id=message["tournament_id"]).addCallback(
+                    self._keep, "tournament_rebuy")
+            elif self.past_rebuys == "decline":
+                self.send_after_acks("tournament_decline_rebuy", tournament_id=message["tournament_id"]).addCallback(
+                    self._keep, "tournament_decline_rebuy")
+
+    def _try_add_on(self) -> None:
+        def answered(reply: dict[str, Any]) -> None:
+            self.replies.append(("tournament_add_on", reply))
+            message = reply.get("message", "")
+            if reply.get("type") == "result" or "closed" in message or "one add-on" in message:
+                self.add_on = False  # taken, or too late
+            elif reply.get("code") not in ("purchase_refused", "retry"):
+                self.errors.append(reply)
+
+        assert self.tournament_id is not None
+        self.send_after_acks("tournament_add_on", tournament_id=self.tournament_id).addCallback(answered)
+
+    def _keep(self, reply: dict[str, Any], kind: str) -> None:
+        self.replies.append((kind, reply))
+        self._check(reply)
 
     def send_after_acks(self, kind: str, **fields: Any) -> Deferred[dict[str, Any]]:
         """A request of the player's own, sent once every notice received so far is acknowledged."""

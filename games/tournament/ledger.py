@@ -68,6 +68,14 @@ class Ledger:
         self._purchases.append(purchase)
         return purchase
 
+    def remove(self, purchase: Purchase) -> None:
+        """Take back one purchase (its payment failed): the last one equal to it."""
+        for index in range(len(self._purchases) - 1, -1, -1):
+            if self._purchases[index] == purchase:
+                del self._purchases[index]
+                return
+        raise TournamentError("no such purchase")
+
     def withdraw(self, player: str) -> Refund:
         """Take back everything ``player`` bought (unregistration): a full refund."""
         refund = self.refund_of(player)

@@ -21,7 +21,7 @@ from the winner, so they are known for busted players once the field is final.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from typing import Mapping, Sequence
@@ -308,6 +308,19 @@ class Tournament:
         p.rebuys += 1
         p.standing, p.pending_bust = Standing.IN, None
         return purchase
+
+    def revert(self, purchase: Purchase, before: PlayerState) -> None:
+        """Undo a rebuy or add-on whose payment failed, ``before`` being :meth:`snapshot` taken
+        just ahead of it. The caller keeps the player out of hands in between."""
+        p = self.players[purchase.player]
+        if purchase.kind is PurchaseKind.BUY_IN or p.stack < purchase.chips:
+            raise TournamentError("only a rebuy or an add-on whose chips are still there is reverted")
+        self.ledger.remove(purchase)
+        p.stack, p.rebuys, p.added_on = before.stack, before.rebuys, before.added_on
+        p.standing, p.pending_bust = before.standing, before.pending_bust
+
+    def snapshot(self, player: str) -> PlayerState:
+        return replace(self.players[player])
 
     def decline_rebuy(self, player: str, now: datetime) -> Outcome:
         p = self._player(player)

@@ -77,6 +77,31 @@ def pay_entry(c: Connection, tournament_id: str, tech: str, player_id: str, pric
     return Moved(expected_before, paid, after)
 
 
+def pay_purchase(c: Connection, tournament_id: str, tech: str, player_id: str, price: int, fee: int,
+                 expected_before: int) -> Moved:
+    """A rebuy or add-on once the tournament runs: the price to the escrow (the prize pool), the
+    fee to the operator; the entry's ``price`` and ``fee`` grow by them, so a refund gives all back."""
+    row = lock(c, tournament_id)
+    if row.status != "running":
+        raise ProtocolError("purchase_refused", f"the tournament is {row.status}")
+    entry = entry_of(c, tech)
+    if entry.status != "playing":
+        raise ProtocolError("purchase_refused", f"the registration is {entry.status}")
+    account = solde_account(c, player_id)
+    postings = [Posting(account, -(price + fee)), Posting(escrow(tournament_id), price), Posting(FEES_ACCOUNT, fee)]
+    try:
+        tx = ledger.post(c, "tournament_purchase", [p for p in postings if p.amount_cents],
+                         memo={"tournament": tournament_id, "tech": tech})
+    except ledger.InsufficientFunds as exc:
+        raise ProtocolError("insufficient_funds", str(exc)) from None
+    after = tx.balances_after[account]
+    if after != expected_before - price - fee:
+        raise ProtocolError("retry", "the solde changed during the purchase; nothing was moved, try again")
+    c.execute(update(poker_tournament_entries).where(poker_tournament_entries.c.tech == tech).values(
+        price=poker_tournament_entries.c.price + price, fee=poker_tournament_entries.c.fee + fee))
+    return Moved(expected_before, price + fee, after)
+
+
 def record_chips(c: Connection, tournament_id: str, tech: str, chips: int) -> None:
     """POCAVE's action: the entry holds its starting chips (refused once refunded)."""
     lock(c, tournament_id)

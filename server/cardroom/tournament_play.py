@@ -28,7 +28,9 @@ from games.dealer import Dealer
 from games.hand import Blinds, Hand
 from games.tournament.cancellation import CancellationSettlement, CancelPolicy
 from games.tournament.places import Award, Finish
-from games.tournament.tournament import LateEntry, Outcome, Phase, Tournament
+from games.tournament.errors import TournamentError
+from games.tournament.ledger import Purchase, PurchaseKind
+from games.tournament.tournament import LateEntry, Outcome, Phase, PlayerState, Tournament
 from server.cardroom import tournament_money as money
 from server.cardroom.notice_events import popartie_data
 from server.cardroom.runtime import DealPlan, FinishedHand, Seated, TableConfig
@@ -79,6 +81,8 @@ class RunningTournament:
         self._hand_rows: dict[str, Deferred[Any]] = {}
         self._break_timers: dict[int, Any] = {}
         self.begun = False  # the start is written (fees collected) and the players are seated
+        self.buying: set[str] = set()  # a rebuy or add-on being paid: their table deals no hand meanwhile
+        self._rebuy_timers: dict[str, Any] = {}  # player awaiting a rebuy -> the call that declines for them
 
     # -- tables ------------------------------------------------------------------------------------
 
@@ -147,6 +151,8 @@ class RunningTournament:
         now = self._now()
         if self.core.phase is not Phase.RUNNING:
             return None
+        if any(s.player_id in self.buying for s in runtime.seated.values()):
+            return None  # chips are being bought here: the purchase's end kicks the table
         reason = self.core.why_not_start(number, now)
         if reason is not None:
             if self.core.on_break(now):
@@ -216,24 +222,14 @@ class RunningTournament:
                              "after": result.final_stacks[s]} for s, p in finished.players.items()],
                   **self._hand_facts(table, hand), "board": [int(c) for c in hand.board]}
         outcome = self.core.finish_hand(number, result.final_stacks, now)
-        standings = {f.player: f for f in self.core.standings()} if self.core.field_final(now) else {}
-        awards = self.core.payouts() if outcome.finished else ()
-        self._apply(outcome)
+        standings, awards = self._conclude(outcome, now)
 
         def work(c: Connection) -> list[Notice]:
             c.execute(update(poker_tournament_hands).where(poker_tournament_hands.c.id == finished.id_partie).values(
                 finished_at=datetime.now(timezone.utc), record=json.dumps(record)))
             notices = [insert_notice(c, finished.players[seat].player_id, "POPARTIE", data, limit=None)
                        for seat, data in datas.items()]
-            for bust in outcome.busted:
-                finish = standings.get(bust.player)
-                c.execute(update(poker_tournament_entries).where(
-                    (poker_tournament_entries.c.tech == self.techs[bust.player])
-                    & (poker_tournament_entries.c.status == "playing")).values(
-                    status="out", place=finish.place if finish else None, ended_at=datetime.now(timezone.utc)))
-            if outcome.finished:
-                notices += self._pay_prizes(c, awards, list(standings.values()))
-            return notices
+            return notices + self._write_outcome(c, outcome, standings, awards)
 
         started = self._hand_rows.pop(finished.id_partie)
 
@@ -242,19 +238,116 @@ class RunningTournament:
             notices = await self.host.db.transaction(work)
             for notice in notices:
                 self.host.notices.deliver(notice)
-            for bust in outcome.busted:
-                finish = standings.get(bust.player)
-                self._tell(bust.player, "busted", place=finish.place if finish else None)
-            if outcome.finished:
-                self._end(list(standings.values()), awards)
-            else:
-                self._kick_all()
+            self._announce(outcome, standings, awards)
 
         return self.host.track(Deferred.fromCoroutine(finish()))
+
+    def settle(self, outcome: Outcome) -> Deferred[Any]:
+        """An outcome reached between hands (a rebuy declined or lapsed): written, then announced."""
+        standings, awards = self._conclude(outcome, self._now())
+
+        async def finish() -> None:
+            notices = await self.host.db.transaction(lambda c: self._write_outcome(c, outcome, standings, awards))
+            for notice in notices:
+                self.host.notices.deliver(notice)
+            self._announce(outcome, standings, awards)
+
+        return self.host.track(Deferred.fromCoroutine(finish()))
+
+    def _conclude(self, outcome: Outcome, now: datetime) -> tuple[dict[str, Finish], tuple[Award, ...]]:
+        """Places known once the field is final, prizes once it is over; the tables follow at once."""
+        standings = {f.player: f for f in self.core.standings()} if self.core.field_final(now) else {}
+        awards = self.core.payouts() if outcome.finished else ()
+        self._apply(outcome)
+        return standings, awards
+
+    def _write_outcome(self, c: Connection, outcome: Outcome, standings: dict[str, Finish],
+                       awards: tuple[Award, ...]) -> list[Notice]:
+        for bust in outcome.busted:
+            finish = standings.get(bust.player)
+            c.execute(update(poker_tournament_entries).where(
+                (poker_tournament_entries.c.tech == self.techs[bust.player])
+                & (poker_tournament_entries.c.status == "playing")).values(
+                status="out", place=finish.place if finish else None, ended_at=datetime.now(timezone.utc)))
+        return self._pay_prizes(c, awards, list(standings.values())) if outcome.finished else []
+
+    def _announce(self, outcome: Outcome, standings: dict[str, Finish], awards: tuple[Award, ...]) -> None:
+        for bust in outcome.busted:
+            finish = standings.get(bust.player)
+            self._tell(bust.player, "busted", place=finish.place if finish else None)
+        for player in outcome.awaiting_rebuy:
+            self._offer_rebuy(player)
+        if outcome.finished:
+            self._end(list(standings.values()), awards)
+        else:
+            self._kick_all()
+
+    # -- rebuys and the add-on ---------------------------------------------------------------------
+
+    def _offer_rebuy(self, player: str) -> None:
+        rule, terms = self.core.rules.rebuy, self.spec.rebuy
+        if rule is None or terms is None or self.core.players[player].pending_bust is None:
+            return
+        seconds = terms["decision_seconds"]
+        self._stop_rebuy_timer(player)
+        self._rebuy_timers[player] = self.host.reactor.callLater(seconds, self._rebuy_lapsed, player)
+        self._tell(player, "rebuy_offered", cost_cents=rule.cost.price + rule.cost.fee, chips=rule.cost.chips,
+                   deadline=self.host.reactor.seconds() + seconds)
+
+    def _stop_rebuy_timer(self, player: str) -> None:
+        timer = self._rebuy_timers.pop(player, None)
+        if timer is not None and timer.active():
+            timer.cancel()
+
+    def _rebuy_lapsed(self, player: str) -> None:
+        self._rebuy_timers.pop(player, None)
+        if player in self.buying:  # paying right now: the purchase decides
+            self._rebuy_timers[player] = self.host.reactor.callLater(1.0, self._rebuy_lapsed, player)
+            return
+        try:
+            outcome = self.core.decline_rebuy(player, self._now())
+        except TournamentError:
+            return  # rebought, or already out (the period ended)
+        self.settle(outcome)
+
+    def decline_rebuy(self, player: str) -> None:
+        outcome = self.core.decline_rebuy(player, self._now())  # TournamentError: not awaiting one
+        self._stop_rebuy_timer(player)
+        self.settle(outcome)
+
+    def start_purchase(self, player: str, kind: PurchaseKind) -> tuple[Purchase, PlayerState]:
+        """The chips are the player's at once in the tournament (refused mid-hand); their table
+        deals nothing until :meth:`end_purchase`, so a failed payment is undone exactly."""
+        before = self.core.snapshot(player)
+        now = self._now()
+        purchase = self.core.rebuy(player, now) if kind is PurchaseKind.REBUY else self.core.add_on(player, now)
+        self.buying.add(player)
+        return purchase, before
+
+    def end_purchase(self, purchase: Purchase, before: PlayerState, paid: bool) -> int:
+        """The payment's end: the chips reach the seat, or the purchase is undone. Returns the stack."""
+        player = purchase.player
+        self.buying.discard(player)
+        if paid:
+            if purchase.kind is PurchaseKind.REBUY:
+                self._stop_rebuy_timer(player)
+            runtime = self._table_of(player)
+            if runtime is not None:
+                runtime.add_chips(player, purchase.chips)
+        else:
+            self.core.revert(purchase, before)
+            if self.core.players[player].pending_bust is not None and player not in self._rebuy_timers:
+                self._offer_rebuy(player)
+        self._kick_all()
+        return self.core.players[player].stack
+
+    def _table_of(self, player: str) -> TournamentTable | None:
+        return next((t for t in self.tables.values() if t.seat_of(player) is not None), None)
 
     def _apply(self, outcome: Outcome) -> None:
         """Busts leave, moved players change tables, broken tables close: as the tournament says."""
         for bust in outcome.busted:
+            self._stop_rebuy_timer(bust.player)
             runtime = self.tables.get(bust.table)
             if runtime is not None and runtime.seat_of(bust.player) is not None:
                 runtime.unseat(bust.player, "busted")
@@ -297,6 +390,8 @@ class RunningTournament:
         return notices
 
     def _end(self, standings: list[Finish], awards: tuple[Award, ...]) -> None:
+        for player in list(self._rebuy_timers):
+            self._stop_rebuy_timer(player)
         prizes = {a.player: a.amount for a in awards}
         table = [{"place": f.place, "last_place": f.last_place, "player_id": f.player,
                   "prize_cents": prizes.get(f.player, 0)}
@@ -313,6 +408,8 @@ class RunningTournament:
     async def cancel(self, policy: CancelPolicy, info: str) -> CancellationSettlement:
         """The operator stops the tournament: hands under way are void, then refunds or a chip split."""
         settlement = self.core.cancel(self._now(), policy)  # raises, changing nothing, when already over
+        for player in list(self._rebuy_timers):
+            self._stop_rebuy_timer(player)
         voided = [v for v in (runtime.close() for runtime in self.tables.values()) if v is not None]
         for runtime in self.tables.values():
             for seated in list(runtime.seated.values()):

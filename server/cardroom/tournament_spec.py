@@ -26,6 +26,7 @@ from games.betting import Structure
 from games.hand import Variant
 from games.tournament.errors import TournamentError
 from games.tournament.ledger import Price
+from games.tournament.rebuys import AddOnRule, RebuyRule
 from games.tournament.payouts import BASIS, DEFAULT_PAYOUTS, PayoutBand, PayoutTable, Tier
 from games.tournament.registration import Format, RegistrationRules
 from games.tournament.structure import BlindLevel, Breaks, Pace, Schedule
@@ -60,6 +61,9 @@ class TournamentSpec:
     # Defaults: definitions stored before the time bank existed read back without one.
     time_bank_seconds: int = 0
     time_bank_refill_seconds: int = 0
+    # {"price", "fee", "chips", "threshold", "until_level", "limit" (0: none), "decision_seconds"}
+    rebuy: dict[str, int] | None = None
+    add_on: dict[str, int] | None = None  # {"price", "fee", "chips", "at_level"}
 
     @property
     def sit_and_go(self) -> bool:
@@ -83,7 +87,15 @@ class TournamentSpec:
         registration = RegistrationRules(Format(self.format), Price(self.buy_in, self.fee, self.chips),
                                          self.min_players, self.max_players, opens_at, starts_at=self.start_time(),
                                          late_until_level=self.late_until_level)
-        return TournamentRules(registration, self.schedule(), self.seats, self.payouts())
+        rebuy = add_on = None
+        if self.rebuy is not None:
+            r = self.rebuy
+            rebuy = RebuyRule(Price(r["price"], r["fee"], r["chips"]), r["threshold"], r["until_level"],
+                              r["limit"] or None)
+        if self.add_on is not None:
+            a = self.add_on
+            add_on = AddOnRule(Price(a["price"], a["fee"], a["chips"]), a["at_level"])
+        return TournamentRules(registration, self.schedule(), self.seats, self.payouts(), rebuy=rebuy, add_on=add_on)
 
     def game(self) -> tuple[Variant, Structure]:
         return Variant[self.variant], Structure(self.structure)
@@ -112,9 +124,19 @@ class TournamentSpec:
             "break_every_seconds": self.break_every, "break_seconds": self.break_length,
             "late_until_level": self.late_until_level, "time_bank_seconds": self.time_bank_seconds,
             "time_bank_refill_seconds": self.time_bank_refill_seconds,
+            "rebuy": None if self.rebuy is None else _public_purchase(self.rebuy),
+            "add_on": None if self.add_on is None else _public_purchase(self.add_on),
             "payouts_for_max_field": [round(share / 100, 2) for share in
                                       payouts.band(self.max_players).shares()],
         }
+
+
+def _public_purchase(terms: dict[str, int]) -> dict[str, int | None]:
+    names = {"price": "buy_in_cents", "fee": "fee_cents", "threshold": "threshold_chips"}
+    shown: dict[str, int | None] = {names.get(k, k): v for k, v in terms.items()}
+    if "limit" in shown:
+        shown["limit"] = shown["limit"] or None
+    return shown
 
 
 def custom_payouts(shares: tuple[int, ...]) -> PayoutTable:
@@ -133,7 +155,7 @@ def custom_payouts(shares: tuple[int, ...]) -> PayoutTable:
 _FIELDS = {"name", "format", "variant", "structure", "seats", "players", "min_players", "max_players",
            "buy_in_cents", "fee_cents", "starting_chips", "levels", "level_hands", "level_minutes",
            "break_every_minutes", "break_minutes", "payout_shares", "decision_seconds", "starts_at", "late_until_level",
-           "time_bank_seconds", "time_bank_refill_seconds"}
+           "time_bank_seconds", "time_bank_refill_seconds", "rebuy", "add_on"}
 
 
 def _integer(body: dict[str, Any], name: str, low: int, high: int, default: int | None = None) -> int:
@@ -206,6 +228,25 @@ def _start(body: dict[str, Any], sit_and_go: bool, now: datetime) -> tuple[str |
     return starts_at.astimezone(timezone.utc).isoformat(), late
 
 
+def _purchase_terms(body: dict[str, Any], name: str, extra: dict[str, tuple[int, int, int | None]]) -> dict[str, int] | None:
+    """A rebuy's or add-on's terms: the price and chips like the buy-in's, then ``extra``
+    (field: (low, high, default))."""
+    raw = body.get(name)
+    if raw is None:
+        return None
+    allowed = {"buy_in_cents", "fee_cents", "chips"} | set(extra)
+    if not isinstance(raw, dict) or set(raw) - allowed:
+        raise SpecError(f"{name}: an object with {', '.join(sorted(allowed))}")
+    try:
+        terms = {"price": _integer(raw, "buy_in_cents", 0, 100_000_000),
+                 "fee": _integer(raw, "fee_cents", 0, 100_000_000, 0), "chips": _integer(raw, "chips", 1, 10**9)}
+        for field_name, (low, high, default) in extra.items():
+            terms[field_name.removesuffix("_chips")] = _integer(raw, field_name, low, high, default)
+    except SpecError as exc:
+        raise SpecError(f"{name}.{exc}") from None
+    return terms
+
+
 def parse_tournament_request(body: Any, now: datetime) -> TournamentSpec:
     """The operator's definition, checked field by field, then against the tournament rules."""
     if not isinstance(body, dict):
@@ -248,7 +289,10 @@ def parse_tournament_request(body: Any, now: datetime) -> TournamentSpec:
         break_length=length_of_break, payout_shares=_shares(body, max_players), starts_at=starts_at,
         late_until_level=late, time_bank_seconds=bank,
         # A refill above the bank could never be used: the bank is capped at its size.
-        time_bank_refill_seconds=_integer(body, "time_bank_refill_seconds", 0, bank, 0))
+        time_bank_refill_seconds=_integer(body, "time_bank_refill_seconds", 0, bank, 0),
+        rebuy=_purchase_terms(body, "rebuy", {"threshold_chips": (0, 10**9, 0), "until_level": (1, 100, None),
+                                              "limit": (0, 100, 0), "decision_seconds": (5, 600, 60)}),
+        add_on=_purchase_terms(body, "add_on", {"at_level": (1, 100, None)}))
     try:
         spec.rules(now)  # the core's own checks: a positive price, rising blinds, breaks shorter than periods...
     except TournamentError as exc:

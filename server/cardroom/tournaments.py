@@ -44,6 +44,7 @@ from server.cardroom.runtime import TableError
 from server.cardroom.room import CardRoomSettings, PokerRoom
 from server.cardroom.tournament_lobby import Lobby
 from server.cardroom.tournament_play import RunningTournament
+from server.cardroom.tournament_purchases import PurchaseDesk
 from server.cardroom.tournament_spec import SpecError, TournamentSpec, parse_tournament_request
 from server.cardroom.tournament_tables import poker_tournament_entries, poker_tournament_hands, poker_tournaments
 from server.db.pool import Database
@@ -310,7 +311,7 @@ class TournamentRoom(PokerRoom):
 
     def handlers(self) -> dict[str, Handler]:
         return {"tournaments": self.list_tournaments, "tournament_register": self.register,
-                "tournament_unregister": self.unregister}
+                "tournament_unregister": self.unregister, **PurchaseDesk(self).handlers()}
 
     def table_act(self, cash_act: Handler) -> Handler:
         """``table_act`` serves both kinds of table: a tournament's, else the cash room's."""

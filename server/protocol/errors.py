@@ -54,6 +54,7 @@ ERROR_CODES: dict[str, str] = {
     "unknown_tournament": "No open or running tournament with that id.",
     "registration_closed": "The tournament takes no registration now (full, started, cancelled or closed).",
     "already_registered": "The player is already registered in this tournament.",
+    "purchase_refused": "No rebuy or add-on now: the tournament's rules, the level, the stack or a hand under way (the message says which).",
     "not_registered": "The player is not registered in this tournament.",
     "retry": "The balance changed while the request was processed; nothing was moved. Send it again.",
     "busy": "The server is saturated; retry shortly. Nothing was changed.",

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from twisted.internet.defer import Deferred, fail, succeed
 from twisted.internet.task import Clock
 
+from games.tournament.ledger import PurchaseKind
 from games.tournament.registration import Registration
 from games.tournament.tournament import Tournament
 from server import accounts
@@ -167,3 +168,59 @@ def test_time_levels_breaks_and_the_clock_for_absent_players(tmp_path: Path) -> 
         assert ledger.check(c).ok
     popartie = [n for n in host.delivered if n.kind == "POPARTIE"]
     assert len(popartie) == sum(len(r["seats"]) for r in records.values())
+
+
+REBUYS = {"rebuy": {"buy_in_cents": 1000, "fee_cents": 100, "chips": 1500, "until_level": 100,
+                    "threshold_chips": 1500, "limit": 3, "decision_seconds": 5}}
+
+
+def events_for(host: Host, player_id: str, event: str) -> list[dict[str, Any]]:
+    return [m for _, target, m in host.messages if target == player_id and m.get("event") == event]
+
+
+def test_a_purchase_holds_its_table_and_a_failed_payment_gives_the_chips_back(tmp_path: Path) -> None:
+    host, running, ids = running_tournament(tmp_path, ["ann", "bob"], **REBUYS)
+    ann = ids["ann"]
+    purchase, before = running.start_purchase(ann, PurchaseKind.REBUY)  # stack 1500: at the threshold
+    assert running.core.players[ann].stack == 3000
+    host.reactor.advance(3)
+    assert not [m for _, _, m in host.messages if m.get("event") == "hand_started"]  # the table waits
+    assert running.end_purchase(purchase, before, paid=False) == 1500
+    assert running.core.ledger.count(ann, PurchaseKind.REBUY) == 0 and running.core.prize_pool == 2000
+    host.reactor.advance(1)
+    assert [m for _, _, m in host.messages if m.get("event") == "hand_started"]  # and deals again
+
+
+def test_paid_chips_reach_the_seat_between_hands(tmp_path: Path) -> None:
+    host, running, ids = running_tournament(tmp_path, ["ann", "bob"], **REBUYS)
+    ann = ids["ann"]
+    purchase, before = running.start_purchase(ann, PurchaseKind.REBUY)
+    assert running.end_purchase(purchase, before, paid=True) == 3000
+    table = running.table(running.table_id(1))
+    assert table is not None and table.seat_of(ann).stack == 3000  # type: ignore[union-attr]
+    assert any(m.get("event") == "stack" and m.get("stack") == 3000 for _, _, m in host.messages)
+
+
+def test_an_unanswered_rebuy_offer_lapses_and_the_player_is_out(tmp_path: Path) -> None:
+    host, running, ids = running_tournament(tmp_path, ["ann", "bob", "cid"], **REBUYS)
+    everyone = set(ids.values())
+    seen = 0
+    offered: list[str] = []
+    while not offered and host.reactor.seconds() < 3600:
+        host.reactor.advance(0.05)
+        fresh, seen = host.messages[seen:], len(host.messages)
+        for _, player_id, message in fresh:
+            if message.get("event") == "rebuy_offered":
+                offered.append(player_id)
+            if message.get("event") == "your_turn" and player_id in everyone:
+                table = running.table(message["table_id"])
+                if table is not None and table.hand is not None and table.hand.turn == message["seat"]:
+                    table.act(player_id, "raise", message["max_raise_to"]) if message.get(
+                        "max_raise_to") else table.act(player_id, "check" if message["can_check"] else "call", None)
+    assert offered, "nobody busted within an hour of all-ins"
+    player = offered[0]
+    offer = events_for(host, player, "rebuy_offered")[0]
+    assert offer["cost_cents"] == 1100 and offer["chips"] == 1500
+    assert not events_for(host, player, "busted")
+    host.reactor.advance(offer["deadline"] - host.reactor.seconds() + 0.1)
+    assert events_for(host, player, "busted") and running.core.players[player].standing.value == "out"

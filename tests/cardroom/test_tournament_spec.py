@@ -32,6 +32,24 @@ def test_a_sit_and_go_gives_the_cores_rules_and_survives_storage() -> None:
     assert spec.public()["payouts_for_max_field"] == [65, 35]
 
 
+def test_rebuys_and_the_add_on_reach_the_core_and_survive_storage() -> None:
+    spec = parse_tournament_request({**SNG, "rebuy": {"buy_in_cents": 500, "fee_cents": 50, "chips": 1500,
+                                                      "until_level": 2, "threshold_chips": 1500, "limit": 3},
+                                     "add_on": {"buy_in_cents": 500, "chips": 3000, "at_level": 2}}, NOW)
+    assert TournamentSpec.from_json(spec.to_json()) == spec
+    rules = spec.rules(NOW)
+    assert rules.rebuy is not None and rules.add_on is not None
+    assert (rules.rebuy.cost.price, rules.rebuy.cost.fee, rules.rebuy.cost.chips) == (500, 50, 1500)
+    assert (rules.rebuy.threshold, rules.rebuy.until_level, rules.rebuy.limit) == (1500, 2, 3)
+    assert (rules.add_on.cost.price, rules.add_on.cost.fee, rules.add_on.cost.chips, rules.add_on.at_level) == (
+        500, 0, 3000, 2)
+    assert spec.public()["rebuy"]["decision_seconds"] == 60 and spec.public()["add_on"]["buy_in_cents"] == 500
+    plain = parse_tournament_request(SNG, NOW)
+    assert plain.rules(NOW).rebuy is None and plain.public()["rebuy"] is None
+    unlimited = parse_tournament_request({**SNG, "rebuy": {"buy_in_cents": 5, "chips": 5, "until_level": 1}}, NOW)
+    assert unlimited.rules(NOW).rebuy.limit is None  # type: ignore[union-attr]
+
+
 def test_a_scheduled_tournament_with_time_levels_and_breaks() -> None:
     body = {**SNG, "format": "scheduled", "min_players": 10, "max_players": 100,
             "starts_at": (NOW + timedelta(hours=1)).isoformat(), "late_until_level": 3, "level_minutes": 7.5,
@@ -59,6 +77,12 @@ def test_a_scheduled_tournament_with_time_levels_and_breaks() -> None:
     ({"payout_shares": [2000] * 5 + [0]}, "positive"),
     ({"rake": 5}, "unknown fields"),
     ({"break_every_minutes": 10, "break_minutes": 10}, "shorter"),
+    ({"rebuy": {"buy_in_cents": 500, "chips": 1500}}, "rebuy.until_level"),
+    ({"rebuy": {"buy_in_cents": 500, "chips": 1500, "until_level": 2, "limit": -1}}, "rebuy.limit"),
+    ({"rebuy": {"buy_in_cents": 500, "chips": 0, "until_level": 2}}, "rebuy.chips"),
+    ({"rebuy": {"buy_in_cents": 500, "chips": 1, "until_level": 2, "extra": 1}}, "rebuy: an object"),
+    ({"add_on": {"buy_in_cents": 0, "fee_cents": 0, "chips": 1, "at_level": 2}}, "costs something"),
+    ({"add_on": {"buy_in_cents": 500, "chips": 1000}}, "add_on.at_level"),
 ])
 def test_refusals_name_the_field(change: dict[str, Any], message: str) -> None:
     with pytest.raises(SpecError, match=message):

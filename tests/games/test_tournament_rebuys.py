@@ -121,3 +121,23 @@ def test_the_tournament_waits_for_a_rebuy_decision_before_ending() -> None:
     outcome = t.decline_rebuy(b, at(40))
     assert outcome.finished and t.winner == a
     assert [(x.player, x.amount) for x in t.payouts()] == [(a, 3000)]
+
+
+def test_a_purchase_whose_payment_failed_is_reverted_exactly() -> None:
+    t = rebuy_sng()
+    a, b = seat_order(t)[:2]
+    play_hand(t, 1, at(100), [a], winner=b)
+    before = t.snapshot(a)
+    purchase = t.rebuy(a, at(101))
+    t.revert(purchase, before)
+    assert t.players[a] == before and t.players[a].standing is Standing.AWAITING_REBUY
+    assert t.prize_pool == 6000 and t.ledger.count(a, PurchaseKind.REBUY) == 0
+    t.rebuy(a, at(102))  # still allowed: the failed one did not count
+    before = t.snapshot(b)
+    add_on = t.add_on(b, at(1300))
+    t.revert(add_on, before)
+    assert t.players[b] == before and not t.players[b].added_on
+    assert t.add_on(b, at(1301)).chips == 2000
+    with pytest.raises(TournamentError, match="only a rebuy or an add-on"):
+        t.revert(t.ledger.purchases[0], t.snapshot(t.ledger.purchases[0].player))
+    check_consistent(t, chips_bought(t))
