@@ -297,3 +297,54 @@ def test_buy_ins_respect_the_players_stake_ceiling(server_factory: Any, dns_serv
     assert refused["type"] == "error" and refused["code"] == "limit_reached", refused
     assert "2000 used" in refused["message"] and "500 left" in refused["message"]
     assert client.call("table_top_up", table_id=table["table_id"], amount_cents=500)["pending_cents"] in (0, 500)
+
+
+def test_a_player_sits_at_two_tables_at_once(server_factory: Any, db_url: str, dns_server: str,
+                                             tmp_path: Path) -> None:
+    server = start(server_factory, dns_server)
+    tables = []
+    for name in ("Left", "Right"):
+        status, table = server.api("POST", "/api/poker/tables", {
+            "name": name, "small_blind_cents": 10, "big_blind_cents": 20, "buy_in_min_cents": 400,
+            "buy_in_max_cents": 1000, "decision_seconds": 5})
+        assert status == 201
+        tables.append(table["table_id"])
+    both_client, both_id = opened(server, "ubiquity")
+    both = seat_bot(both_client, 40, all_in=0.0, raise_=0.1)
+    joined = [both_client.call("table_join", table_id=t, buy_in_cents=1000) for t in tables]
+    assert joined[0]["tech"] != joined[1]["tech"]  # one registration per table
+    others = []
+    for index, table_id in enumerate(tables):
+        client, player_id = opened(server, f"single{index}")
+        bot = seat_bot(client, 41 + index, all_in=0.0, raise_=0.1)
+        client.call("table_join", table_id=table_id, buy_in_cents=1000)
+        others.append((client, player_id, bot))
+
+    def results_at(table_id: str) -> int:
+        return sum(1 for m in both.table_events("hand_result") if m["table_id"] == table_id)
+
+    until(lambda: all(results_at(t) >= 5 for t in tables), what="5 hands at each table")
+    for table_id in tables:
+        reply = both_client._wait(lambda: both.send_after_acks("table_leave", table_id=table_id), 30)
+        assert reply["type"] == "result", reply
+    for (client, _, bot), table_id in zip(others, tables):
+        reply = client._wait(lambda: bot.send_after_acks("table_leave", table_id=table_id), 30)
+        assert reply["type"] == "result", reply
+    bots = [both] + [b for _, _, b in others]
+    until(lambda: all(not b.protocol._pending for b in bots), what="the last acknowledgements")
+    vault_settled(db_url, bots)
+    assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
+    events = [e for e in verified_events(server, db_url, tmp_path) if e.findtext("IDJoueur") == both_id]
+    by_tech: dict[str, list[str]] = {}
+    for event in events:
+        if event.tag.startswith("PO"):
+            by_tech.setdefault(event.findtext("Tech") or "", []).append(event.tag)
+    assert set(by_tech) == {j["tech"] for j in joined}
+    for reply, table_id in zip(joined, tables):
+        tags = by_tech[reply["tech"]]
+        dealt_here = {m["hand_id"] for m in both.table_events("hand_started") if m["table_id"] == table_id
+                      and "hole_cards" in m}
+        assert tags.count("POINSCRIT") == tags.count("POCAVE") == tags.count("POREVERS") == 1
+        assert tags.count("POPARTIE") == len(dealt_here) >= 5
+        assert {e.findtext("IDPartie") for e in events if e.tag == "POPARTIE" and e.findtext("Tech") == reply[
+            "tech"]} == dealt_here
