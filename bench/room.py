@@ -73,9 +73,8 @@ busy and where. The dump is taken on the reactor thread holding the GIL (server/
 install_stack_dump: faulthandler's own signal handler read the frames of a thread running
 meanwhile, and the server died of it): the reactor is seen where it came back to the
 interpreter, the other threads where they wait (the GIL, a lock, C code). If the server
-dies anyway, the run is cut short and says so. Players join at explicit seats: concurrent
-table_join requests without a seat can be given the same free seat (the second fails with an
-IntegrityError on poker_seats).
+dies anyway, the run is cut short and says so. Players join at explicit seats, so the
+set-up is the same from run to run.
 """
 
 from __future__ import annotations
