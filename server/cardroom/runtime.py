@@ -16,8 +16,8 @@ down, topped up by ``time_bank_refill_seconds`` for every hand it is dealt (neve
 ``time_bank_seconds``). When a decision's clock runs out and the bank is not empty, the seat
 gets the whole bank as extra time instead of folding; what it does not use stays for later
 decisions, and it folds when the bank runs out. A disconnected or sitting-out seat never
-draws on its bank: its clock folds it at once, so a dropped connection does not hold the
-table up longer than one decision.
+draws on its bank: its clock folds it at once, and a player who drops while on the bank
+folds then; a dropped connection never holds the table up longer than one decision.
 """
 
 from __future__ import annotations
@@ -258,6 +258,18 @@ class TableRuntime:
                 seated.status = sit_back_in(seated.status)
                 self._schedule_next_hand()
             self.send_state(player_id)
+        else:
+            self._stop_bank_of(seated)
+
+    def _stop_bank_of(self, seated: Seated) -> None:
+        """A player thinking on their bank dropped: nobody is left to think, the seat folds now
+        and keeps what it did not use (the bank never holds the table for an absent player)."""
+        run, hand = self._bank_run, self.hand
+        if run is None or run.seated is not seated or hand is None or hand.turn != seated.seat:
+            return
+        self._cancel_clock()
+        hand.time_out(seated.seat)
+        self._after_change()
 
     def _seated(self, player_id: str) -> Seated:
         seated = self.seat_of(player_id)

@@ -146,6 +146,17 @@ def test_a_player_who_is_not_there_folds_when_the_clock_runs_out_and_keeps_the_b
     assert not listener.events("time_bank") and seated.time_bank == 30
 
 
+def test_a_player_who_drops_while_on_the_bank_folds_then_and_keeps_the_rest() -> None:
+    clock, listener, runtime = heads_up(bank=30)
+    seated = to_act(runtime)
+    clock.advance(DECISION)
+    assert listener.events("time_bank") and not timed_out(listener)
+    clock.advance(10)
+    runtime.connected(seated.player_id, False)
+    assert [(m["seat"], m["action"]) for m in timed_out(listener)] == [(seated.seat, "fold")]
+    assert seated.time_bank == 20
+
+
 def test_a_bank_brought_to_the_table_is_kept_never_above_its_size() -> None:
     clock, listener = Clock(), Listener()
     runtime = TableRuntime(TableConfig("t1", "Bank", RULES, 6, 100, 1000, time_bank_seconds=30), listener, clock)
