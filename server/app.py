@@ -45,6 +45,8 @@ from server.notices import NoticeService
 from server.operator_api import OperatorApi
 from server.passwords import ScryptParams
 from server.protocol.schemas import MessageValidator
+from server.sportsbook.catalogue import SportsCatalogue
+from server.sportsbook.catalogue import load_configured as load_sportsbook_nomenclature
 from server.ws import CLOSE_BLOCKED, CLOSE_GOING_AWAY, PlayerFactory
 
 log = Logger(namespace="croupier.app")
@@ -108,6 +110,7 @@ class CroupierApp:
         self.api = OperatorApi(self.db, self.hub, self.notices)
         self.accounts = self._account_flows(config)
         self.cardroom = self._cardroom(config)
+        self.sportsbook = self._sportsbook(config)
         self.listening: Listening | None = None
         self.factory: PlayerFactory | None = None
         self.guard = ReactorThreadGuard()
@@ -179,6 +182,16 @@ class CroupierApp:
         self.api.add_route(b"POST", r"^/api/poker/tournaments/(?P<tournament>[A-Za-z0-9_-]{1,32})/cancel$",
                            frozenset({"operator"}), tournaments.cancel_tournament)
         return tournaments
+
+    def _sportsbook(self, config: Config) -> SportsCatalogue:
+        # Sportsbook catalogue (docs/sportsbook.md): operator routes under /api/sportsbook/, and
+        # the players' sports_catalogue. Bets and settlement are a later step.
+        catalogue = SportsCatalogue(self.db, load_sportsbook_nomenclature(config))
+        for method, pattern, roles, handler in catalogue.routes():
+            self.api.add_route(method, pattern, roles, handler)
+        for kind, handler in catalogue.handlers().items():
+            self.dispatcher.add_handler(kind, handler)
+        return catalogue
 
     async def _run_recheck(self, request: Any, match: Any, actor: Any, body: Any) -> tuple[int, Any]:
         report = await self.recheck.run()

@@ -77,6 +77,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "held_per_session": 8,  # sensor: traces held awaiting the platform, per session
         "held_total": 10000,  # and overall (annex 3.1.1, saturation)
     },
+    "sportsbook": {
+        "nomenclature_file": "",  # the operator's codes (kind;code;label;sport;options), added to the shipped ones
+    },
     "log": {
         "level": "info",
         "file": "croupier.log.jsonl",  # relative to data_dir; empty for stdout only

@@ -16,6 +16,7 @@ def target_metadata() -> list[MetaData]:
     # Importing a tables module registers its tables on the shared metadata.
     import server.cardroom.tables  # noqa: F401
     import server.cardroom.tournament_tables  # noqa: F401
+    import server.sportsbook.catalogue_tables  # noqa: F401
     import server.wallet.tables  # noqa: F401
     from frontal.vault.tables import metadata as vault_metadata
     from server.db.tables import metadata
