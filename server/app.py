@@ -10,6 +10,7 @@ import resource
 import sys
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from server.payment_refs import BankTable
 from server.wallet.payments import Payments
 from server.wallet.psp import StagingProvider
 from server.cardroom.notice_events import BUILDERS as CARDROOM_BUILDERS
+from server.sportsbook.notice_events import BUILDERS as SPORTSBOOK_BUILDERS
 from server.cardroom.service import CardRoom, CardRoomSettings
 from server.cardroom.tournaments import TournamentRoom
 from server.notice_traces import BUILDERS as ACCOUNT_BUILDERS
@@ -45,7 +47,10 @@ from server.notices import NoticeService
 from server.operator_api import OperatorApi
 from server.passwords import ScryptParams
 from server.protocol.schemas import MessageValidator
+from games.betslip import Limits as SlipLimits
+from server.sportsbook.bets import BetDesk, BetSettings
 from server.sportsbook.catalogue import SportsCatalogue
+from server.sportsbook.settlement import BetSettler
 from server.sportsbook.catalogue import load_configured as load_sportsbook_nomenclature
 from server.ws import CLOSE_BLOCKED, CLOSE_GOING_AWAY, PlayerFactory
 
@@ -92,7 +97,7 @@ class CroupierApp:
         self.notices = NoticeService(self.db, self.hub, config.get("notices.max_pending_per_player"))
         self.frontal = Frontal(config, engine, reactor)
         self.notices.add_ack_hook(NoticeTracer(self.db, self.frontal.sensor, config.get("server.operator_id"),
-                                               self.frontal.id_coffre, {**ACCOUNT_BUILDERS, **CARDROOM_BUILDERS}))
+                                               self.frontal.id_coffre, {**ACCOUNT_BUILDERS, **CARDROOM_BUILDERS, **SPORTSBOOK_BUILDERS}))
         limits = Limits(
             max_frame_bytes=config.get("ws.max_frame_bytes"),
             rate_per_second=config.get("ws.rate_per_second"),
@@ -191,6 +196,17 @@ class CroupierApp:
             self.api.add_route(method, pattern, roles, handler)
         for kind, handler in catalogue.handlers().items():
             self.dispatcher.add_handler(kind, handler)
+        limits = SlipLimits(max_lines=config.get("sportsbook.max_lines"),
+                            min_line_stake=Decimal(config.get("sportsbook.min_line_stake_cents")).scaleb(-2),
+                            allow_same_fixture=config.get("sportsbook.allow_same_fixture"))
+        desk = BetDesk(self.db, self.frontal.sensor,
+                       BetSettings(config.get("server.operator_id"), self.frontal.id_coffre, limits),
+                       eligible=lambda session: self.accounts.may_play(session, "PS"),
+                       check_stake=self.accounts.check_stake)
+        for kind, handler in desk.handlers().items():
+            self.dispatcher.add_handler(kind, handler)
+        self.settler = BetSettler(self.db, self.notices)
+        catalogue.result_listeners.append(self.settler.on_result)
         return catalogue
 
     async def _run_recheck(self, request: Any, match: Any, actor: Any, body: Any) -> tuple[int, Any]:
@@ -286,7 +302,7 @@ class CroupierApp:
         assert self.factory is not None
         deadline = self.reactor.seconds() + grace
         while self.reactor.seconds() < deadline:
-            work = self.factory.pending_work() + self.cardroom.pending_work() + self.tournaments.pending_work()
+            work = self.factory.pending_work() + self.cardroom.pending_work() + self.tournaments.pending_work() + self.settler.pending_work()
             if not work:
                 return
             timeout = defer.Deferred()

@@ -79,6 +79,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "sportsbook": {
         "nomenclature_file": "",  # the operator's codes (kind;code;label;sport;options), added to the shipped ones
+        "max_lines": 5000,  # per slip, each-way parts counted
+        "min_line_stake_cents": 10,  # MiseBase
+        "allow_same_fixture": False,  # two legs on one fixture in one line (related outcomes)
     },
     "log": {
         "level": "info",

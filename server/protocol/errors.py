@@ -56,6 +56,11 @@ ERROR_CODES: dict[str, str] = {
     "already_registered": "The player is already registered in this tournament.",
     "purchase_refused": "No rebuy or add-on now: the tournament's rules, the level, the stack or a hand under way (the message says which).",
     "not_registered": "The player is not registered in this tournament.",
+    "unknown_selection": "No such selection in the sportsbook's catalogue.",
+    "selection_closed": "The selection takes no bet now: suspended, started (its market not live), resulted or withdrawn.",
+    "odds_changed": "The odds moved since the slip was built; `data.odds` gives the new prices. Nothing was placed.",
+    "invalid_slip": "The slip does not describe a bet; the message names the field.",
+    "slip_refused": "The operator's rules turn the slip down (same_fixture, too_many_lines, stake_too_low, annex_limit: the message starts with the reason).",
     "retry": "The balance changed while the request was processed; nothing was moved. Send it again.",
     "busy": "The server is saturated; retry shortly. Nothing was changed.",
     "shutting_down": "The server is stopping; nothing was changed.",
@@ -66,12 +71,16 @@ ERROR_CODES: dict[str, str] = {
 class ProtocolError(Exception):
     """A refusal the client is told about; the request changed nothing."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, data: dict[str, Any] | None = None) -> None:
         if code not in ERROR_CODES:
             raise ValueError(f"undocumented error code {code!r}")
         super().__init__(message)
         self.code = code
         self.message = message
+        self.data = data  # what a client needs to act on the refusal (the new odds...)
 
     def to_message(self, request_id: Any) -> dict[str, Any]:
-        return {"type": "error", "code": self.code, "message": self.message, "id": request_id}
+        message = {"type": "error", "code": self.code, "message": self.message, "id": request_id}
+        if self.data is not None:
+            message["data"] = self.data
+        return message

@@ -64,6 +64,7 @@ class SportsCatalogue:
         self.clock = clock
         self._generation = 0  # bumped by every write: a snapshot read across one is not kept
         self._snapshot: list[views.FixtureView] | None = None
+        self.result_listeners: list[Callable[[int], Any]] = []  # a market's result written: settle its bets
 
     # -- wiring -----------------------------------------------------------------------------------
 
@@ -247,7 +248,11 @@ class SportsCatalogue:
                      actor=actor.name)
             return _market(c, fixture.id, market_id)
 
-        return await self._write(work, status=200 if correction else 201)
+        status, reply = await self._write(work, status=200 if correction else 201)
+        if status in (200, 201):
+            for listener in self.result_listeners:
+                listener(market_id)
+        return status, reply
 
     async def create_meeting(self, request: Any, match: Any, actor: Any, body: Any) -> tuple[int, Any]:
         def work(c: Connection) -> Any:

@@ -1,7 +1,7 @@
 """Money a player staked, for the stake ceiling the player set (PREFCPTE MiseMax).
 
 A stake is money leaving the player's own accounts to play: a cash-table buy-in or top-up,
-a tournament entry (buy-in and fee). Refunds do not give the ceiling back: the ceiling is
+a tournament entry (buy-in and fee), a rebuy or add-on, a sports bet. Refunds do not give the ceiling back: the ceiling is
 on what the player committed in the period, as the player chose it.
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from server.wallet.tables import ledger_accounts, ledger_entries, ledger_transactions
 
-STAKE_KINDS = ("poker_buy_in", "tournament_buy_in")
+STAKE_KINDS = ("poker_buy_in", "tournament_buy_in", "tournament_purchase", "sports_stake")
 
 
 def staked_since(connection: Connection, player_id: str, since: datetime) -> int:
