@@ -48,16 +48,20 @@ def _fixture(leg: dict[str, Any]) -> str | None:
 
 
 def bets_of(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The slip's bets, each a slip of its own: a slip of singles gives one per leg."""
-    if data["type"] != BetType.S.value or len(data["legs"]) == 1:
+    """The slip's bets, each a slip of its own: a slip of singles gives one per prognosis
+    (two prognoses on one fixture bet as singles are two bets)."""
+    if data["type"] != BetType.S.value:
+        return [data]
+    picks = [{**leg, "choices": [choice]} for leg in data["legs"] for choice in leg["choices"]]
+    if len(picks) == 1:
         return [data]
     each = data["stake_cents"]
     if data.get("stake_mode") == StakeMode.TOTAL.value:  # the total split over the singles, as the engine does
         each = int(price(build(data)).line_stake.scaleb(2))
     singles = []
-    for leg in data["legs"]:
+    for pick in picks:
         single = copy.deepcopy(data)
-        single.update(legs=[leg], stake_cents=each, stake_mode=StakeMode.LINE.value)
+        single.update(legs=[pick], stake_cents=each, stake_mode=StakeMode.LINE.value)
         singles.append(single)
     return singles
 
