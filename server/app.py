@@ -200,7 +200,8 @@ class CroupierApp:
                             min_line_stake=Decimal(config.get("sportsbook.min_line_stake_cents")).scaleb(-2),
                             allow_same_fixture=config.get("sportsbook.allow_same_fixture"))
         desk = BetDesk(self.db, self.frontal.sensor,
-                       BetSettings(config.get("server.operator_id"), self.frontal.id_coffre, limits),
+                       BetSettings(config.get("server.operator_id"), self.frontal.id_coffre, limits,
+                                   lucky_bonus_offer(config)),
                        eligible=lambda session: self.accounts.may_play(session, "PS"),
                        check_stake=self.accounts.check_stake)
         for kind, handler in desk.handlers().items():
@@ -332,6 +333,20 @@ def install_stack_dump(signum: int = signal.SIGUSR1) -> None:
             pass
 
     signal.signal(signum, _dump_stacks)
+
+
+def lucky_bonus_offer(config: Config) -> dict[str, Any] | None:
+    multiplier = str(config.get("sportsbook.lucky_bonus_one_winner_odds_multiplier"))
+    percent = str(config.get("sportsbook.lucky_bonus_all_winners_pct"))
+    try:
+        if Decimal(multiplier) < 1 or Decimal(percent) < 0:
+            raise ConfigError("sportsbook.lucky_bonus_*: a multiplier of at least 1, a percentage of at least 0")
+    except ArithmeticError:
+        raise ConfigError("sportsbook.lucky_bonus_*: decimals, e.g. \"2\" and \"10\"") from None
+    if Decimal(multiplier) == 1 and Decimal(percent) == 0:
+        return None
+    return {"one_winner_odds_multiplier": multiplier, "all_winners_bonus_pct": percent,
+            "requires_all_run": bool(config.get("sportsbook.lucky_bonus_requires_all_run"))}
 
 
 def serve(config: Config) -> int:

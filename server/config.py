@@ -82,6 +82,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_lines": 5000,  # per slip, each-way parts counted
         "min_line_stake_cents": 10,  # MiseBase
         "allow_same_fixture": False,  # two legs on one fixture in one line (related outcomes)
+        # The operator's LUCKY15/31/63 offer (docs/betslip.md): "1" and "0" mean none.
+        "lucky_bonus_one_winner_odds_multiplier": "1",
+        "lucky_bonus_all_winners_pct": "0",
+        "lucky_bonus_requires_all_run": True,
     },
     "log": {
         "level": "info",

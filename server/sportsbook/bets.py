@@ -49,6 +49,9 @@ class BetSettings:
     operator_id: str
     id_coffre: int
     limits: Limits
+    # The operator's LUCKY15/31/63 offer ({"one_winner_odds_multiplier", "all_winners_bonus_pct",
+    # "requires_all_run"}), struck with each LUCKY bet; what it adds is the GainAbond of PASPGAIN.
+    lucky_bonus: dict[str, Any] | None = None
 
 
 def coupon_code() -> str:
@@ -107,6 +110,7 @@ class BetDesk:
                          "choices": [{**c, "market_id": found[c["selection_id"]].market_id}  # type: ignore[union-attr]
                                      for c in leg["choices"]]} for leg in raw["legs"]]
         _same_leg_same_fixture(data, found)
+        data = slips.with_lucky_bonus(data, self.settings.lucky_bonus)
         try:
             check_slip(slips.build(data), self.settings.limits)
         except SlipRefused as exc:

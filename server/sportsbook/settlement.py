@@ -7,7 +7,9 @@ once, down to the cent. In one transaction per bet: the stake leaves
 goes from the book to the player's solde, and the notice is written:
 
 - a bet every prognosis of which is void: PASPANNUL, the stake refunded, the cause in Info;
-- a bet that returns something (won, or partly void): PASPGAIN;
+- a bet that returns something (won, or partly void): PASPGAIN; for a LUCKY bet struck
+  with the operator's LUCKY offer, what the offer adds is GainAbond, paid from
+  ``operator:promotions``;
 - a lost bet: nothing to trace (the annex has no event for it).
 
 A corrected result (a new version of the market's result) resettles the bets settled on the
@@ -20,6 +22,7 @@ less due is taken back from the solde, at most what it holds, as an operator adj
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -38,6 +41,7 @@ from server.sportsbook.bets import LICENCE, STAKES
 from server.sportsbook.outcomes import all_void, outcomes_of
 from server.wallet import ledger
 from server.wallet.ledger import Posting, operator_account
+from server.wallet.operator_movements import PROMOTIONS
 from server.wallet.solde import solde_account
 
 log = Logger(namespace="croupier.sportsbook")
@@ -81,7 +85,8 @@ def settle_bet(c: Connection, tech: str) -> list[Notice]:
     row = c.execute(select(sports_bets).where(sports_bets.c.tech == tech).with_for_update()).one()
     data = json.loads(row.slip)
     outcomes, versions = outcomes_of(c, data)
-    settlement = settle(slips.build(data), outcomes)
+    slip = slips.build(data)
+    settlement = settle(slip, outcomes)
     if not settlement.settled:
         return []
     on = json.dumps({str(k): v for k, v in sorted(versions.items())})
@@ -93,7 +98,10 @@ def settle_bet(c: Connection, tech: str) -> list[Notice]:
     void = all_void(outcomes)
     notices: list[Notice] = []
     if row.status == "open":
-        postings = [Posting(STAKES, -row.stake), Posting(BOOK, row.stake - due)]
+        # The operator's LUCKY bonus is its top-up of the winnings (GainAbond), paid from promotions.
+        abond = 0 if slip.lucky_bonus is None else max(0, due - int(settle(
+            replace(slip, lucky_bonus=None), outcomes).total_return.scaleb(2)))
+        postings = [Posting(STAKES, -row.stake), Posting(BOOK, row.stake - (due - abond)), Posting(PROMOTIONS, -abond)]
         if due:
             postings.append(Posting(account, due))
         tx = ledger.post(c, "sports_settlement", [p for p in postings if p.amount_cents],
@@ -109,7 +117,8 @@ def settle_bet(c: Connection, tech: str) -> list[Notice]:
             else:
                 notices.append(insert_notice(c, row.player_id, "PASPGAIN", {
                     "tech": tech, "result_at": now.isoformat(), "solde_avant": str(euros(after - due)),
-                    "gain": str(euros(due)), "solde_apres": str(euros(after))}, limit=None))
+                    "gain": str(euros(due - abond)), "solde_apres": str(euros(after)),
+                    **({"gain_abond": str(euros(abond))} if abond else {})}, limit=None))
     else:
         paid = row.paid + _resettle(c, row, account, due - row.paid, now, notices)
     c.execute(update(sports_bets).where(sports_bets.c.tech == tech).values(

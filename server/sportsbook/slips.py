@@ -21,7 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from games.betslip import BetType, Choice, CustomPart, Leg, Slip, SlipError, Stake, StakeMode, price
+from games.betslip import BetType, Choice, CustomPart, Leg, LuckyBonus, Slip, SlipError, Stake, StakeMode, price
 from server.protocol.errors import ProtocolError
 
 
@@ -35,8 +35,12 @@ def build(data: dict[str, Any]) -> Slip:
         custom = tuple(CustomPart(BetType(part["combi"]), tuple(part["legs"]), part.get("x"))
                        for part in data.get("custom") or ())
         stake = Stake(Decimal(data["stake_cents"]).scaleb(-2), StakeMode(data.get("stake_mode", "line")))
+        bonus = data.get("lucky_bonus")
+        lucky = None if bonus is None else LuckyBonus(Fraction(bonus["one_winner_odds_multiplier"]),
+                                                      Fraction(bonus["all_winners_bonus_pct"]),
+                                                      bool(bonus["requires_all_run"]))
         return Slip(BetType(data["type"]), legs, stake, x=data.get("x"), perm=bool(data.get("perm")),
-                    custom=custom)
+                    custom=custom, lucky_bonus=lucky)
     except SlipError as exc:
         raise ProtocolError("invalid_slip", f"slip.{exc.field}: {exc.message}") from None
     except ValueError as exc:  # an unknown bet type or combi
@@ -64,6 +68,19 @@ def bets_of(data: dict[str, Any]) -> list[dict[str, Any]]:
         single.update(legs=[pick], stake_cents=each, stake_mode=StakeMode.LINE.value)
         singles.append(single)
     return singles
+
+
+LUCKY = {BetType.LUCKY15.value, BetType.LUCKY31.value, BetType.LUCKY63.value}
+
+
+def with_lucky_bonus(data: dict[str, Any], terms: dict[str, Any] | None) -> dict[str, Any]:
+    """The operator's LUCKY offer in force when the bet is struck goes with it (it is what the
+    player was promised); a LUCKY bet with bankers or several prognoses on a leg has none (no
+    single to pay at bonus odds)."""
+    if terms is None or data["type"] not in LUCKY or any(
+            leg.get("banker") or len(leg["choices"]) > 1 for leg in data["legs"]):
+        return data
+    return {**data, "lucky_bonus": terms}
 
 
 def selection_ids(data: dict[str, Any]) -> list[int]:

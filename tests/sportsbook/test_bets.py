@@ -6,6 +6,7 @@ the vault verified and the ledger balanced. Expected returns are worked by hand 
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +191,45 @@ def test_slips_are_placed_settled_and_resettled_with_every_trace(server_factory:
     with_banker = next(e for e in bruno_bets if e.findtext("Tech") == banker[0]["tech"])
     assert (with_banker.findtext("PaSp/Combi"), with_banker.findtext("PaSp/X")) == ("XY", "2")
     assert [x.find("Banque") is not None for x in with_banker.findall("PaSp/LigSp")] == [True, False, False, False]
+
+
+def test_the_operators_lucky_offer_is_paid_as_gain_abond(server_factory: Any, db_url: str, dns_server: str,
+                                                         tmp_path: Path) -> None:
+    server = server_factory(**{"interdits.servers": [dns_server], "interdits.secret": "staging-secret-for-tests",
+                               "vault.lot_max_seconds": 0.5, "sportsbook.lucky_bonus_one_winner_odds_multiplier": "2",
+                               "sportsbook.lucky_bonus_all_winners_pct": "10"})
+    kick_off = soon(6)
+    competition = ok(server, "POST", "/competitions", {"name": "Ligue 1", "sport": "FOO", "event": "KYYIC"})
+    markets = []
+    for home_side, away_side in (("Lorient", "Lyon"), ("Lille", "Nice"), ("Metz", "Brest"), ("Lens", "Reims")):
+        fixture = ok(server, "POST", "/fixtures", {"competition_id": competition["competition_id"],
+                                                   "participants": [home_side, away_side],
+                                                   "starts_at": kick_off.isoformat()})
+        markets.append(result_market(server, fixture["fixture_id"]))
+    home = [(m["selections"][0]["selection_id"], "1.65") for m in markets]
+    draw = [(m["selections"][1]["selection_id"], "3.40") for m in markets]
+    client, player_id = opened(server, "lucky")
+    client.protocol.factory.auto_ack = True
+    all_win = place(client, "LUCKY15", [leg(h) for h in home], 10)
+    one_winner = place(client, "LUCKY15", [leg(home[0])] + [leg(d) for d in draw[1:]], 10)
+    wait_until(kick_off)
+    for market, winner in zip(markets, home):
+        ok(server, "POST", f"/markets/{market['market_id']}/result",
+           {"outcomes": [{"selection_id": winner[0], "outcome": "win"}]})
+    time.sleep(1.0)
+    until(lambda: client.request("sports_bets")["type"] == "result" and all(
+        b["status"] == "settled" for b in client.request("sports_bets")["data"]["bets"]), 30, what="settled")
+    time.sleep(1.0)
+    events = [e for e in verified_events(server, db_url, tmp_path) if e.findtext("IDJoueur") == player_id]
+    gains = {e.findtext("Tech"): (e.findtext("Gain"), e.findtext("GainAbond"), e.findtext("SoldeAvantGain"),
+                                  e.findtext("SoldeApresGain")) for e in events if e.tag == "PASPGAIN"}
+    # All four win: every non-empty subset of four legs at 1.65, 0.10 a line: (2.65^4 - 1) x 0.10 = 4.8317...
+    # -> 4.83; the offer adds 10 % of the winnings (4.8317 - 1.50) x 10 % = 0.3332: 5.1649 -> 5.16, so 0.33.
+    gain, abond, before, after = gains[all_win[0]["tech"]]
+    assert (gain, abond) == ("4.83", "0.33")
+    assert Decimal(after) - Decimal(before) == Decimal("5.16")
+    # One winner: its single at double the net odds, 0.10 x (1 + 2 x 0.65) = 0.23 instead of 0.165 -> 0.16.
+    assert gains[one_winner[0]["tech"]][:2] == ("0.16", "0.07")
+    books = balances(db_url)
+    assert books["operator:promotions"] == -40
+    assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
