@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from client.blocking import BlockingClient
+from games.betslip import BetType, Choice, DeadHeat, Leg, Outcome, Result, Slip, Stake, settle
 from server.db.engine import make_engine
 from server.wallet.tables import ledger_accounts
 from tests.accounts.test_account_life import dns_server, opened, verified_events  # noqa: F401
@@ -233,3 +235,69 @@ def test_the_operators_lucky_offer_is_paid_as_gain_abond(server_factory: Any, db
     books = balances(db_url)
     assert books["operator:promotions"] == -40
     assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
+
+
+NAMED = {"PATENT": 3, "CANADIAN": 5, "LUCKY31": 5, "GOLIATH": 8, "SUPERHEINZ": 7, "LUCKY63": 6, "HEINZ": 6,
+         "LUCKY15": 4}
+
+
+def test_every_named_system_and_a_perm_is_paid_what_the_engine_says(server_factory: Any, db_url: str,
+                                                                     dns_server: str, tmp_path: Path) -> None:
+    server = start(server_factory, dns_server)
+    kick_off = soon(8)
+    competition = ok(server, "POST", "/competitions", {"name": "Ligue 1", "sport": "FOO", "event": "KYYIC"})
+    markets = []
+    for index in range(8):
+        fixture = ok(server, "POST", "/fixtures", {"competition_id": competition["competition_id"],
+                                                   "participants": [f"Home {index}", f"Away {index}"],
+                                                   "starts_at": kick_off.isoformat()})
+        markets.append(result_market(server, fixture["fixture_id"]))
+    home = [(m["selections"][0]["selection_id"], "1.65") for m in markets]
+    players = [opened(server, "systems"), opened(server, "perms")]
+    for client, _ in players:
+        client.protocol.factory.auto_ack = True
+    placed: dict[str, tuple[BlockingClient, dict[str, Any]]] = {}
+    for kind, size in NAMED.items():
+        client = players[0][0] if kind in ("PATENT", "CANADIAN", "LUCKY31", "GOLIATH") else players[1][0]
+        (bet,) = place(client, kind, [leg(h) for h in home[:size]], 10)
+        placed[kind] = (client, bet)
+    (perm,) = place(players[1][0], "YANKEE", [leg(h) for h in home[:5]], 10, perm=True)  # C(5,4) Yankees
+    assert perm["lines"] == 55 and placed["GOLIATH"][1]["lines"] == 247
+    placed["YANKEE perm"] = (players[1][0], perm)
+    wait_until(kick_off)
+    # Home wins on 0-4, 5 void, 6 lost (a draw), 7 a dead heat of two for the win.
+    outcomes = [Outcome(Result.WIN)] * 5 + [Outcome(Result.VOID), Outcome(Result.LOSE),
+                                            Outcome(Result.WIN, dead_heat=DeadHeat(2, 1))]
+    for index, market in enumerate(markets):
+        selection = market["selections"][0]["selection_id"]
+        body: dict[str, Any] = {"outcomes": [{"selection_id": selection, "outcome": "win"}]}
+        if index == 5:
+            body = {"void": True, "reason": "abandoned"}
+        elif index == 6:
+            body = {"outcomes": [{"selection_id": market["selections"][1]["selection_id"], "outcome": "win"}]}
+        elif index == 7:
+            body["outcomes"][0]["dead_heat"] = {"tied": 2, "places": 1}
+        ok(server, "POST", f"/markets/{market['market_id']}/result", body)
+
+    def settled(client: BlockingClient) -> list[dict[str, Any]] | None:
+        reply = client.request("sports_bets")
+        if reply["type"] != "result" or any(b["status"] == "open" for b in reply["data"]["bets"]):
+            return None
+        return list(reply["data"]["bets"])
+
+    until(lambda: all(settled(c) for c, _ in players), 60, what="every system settled")
+    for kind, (client, bet) in placed.items():
+        size = 5 if kind == "YANKEE perm" else NAMED[kind]
+        slip = Slip(BetType("YANKEE" if kind == "YANKEE perm" else kind),
+                    tuple(Leg((Choice(Fraction(165, 100)),)) for _ in range(size)), Stake(Decimal("0.10")),
+                    perm=kind == "YANKEE perm")
+        expected = settle(slip, tuple((o,) for o in outcomes[:size]))
+        paid = next(b["paid_cents"] for b in settled(client) or [] if b["tech"] == bet["tech"])
+        assert paid == int(expected.total_return.scaleb(2)), kind
+    time.sleep(1.0)
+    assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
+    events = verified_events(server, db_url, tmp_path)
+    combis = sorted(e.findtext("PaSp/Combi") for e in events if e.tag == "PASPMISE")
+    assert combis == sorted(list(NAMED) + ["YANKEE"]), combis
+    perm_record = next(e for e in events if e.tag == "PASPMISE" and e.findtext("Tech") == perm["tech"])
+    assert len(perm_record.findall("PaSp")) == 5 and perm_record.findtext("Mise") == "5.50"
