@@ -185,7 +185,7 @@ def bench_goliath(rng: random.Random, count: int, enumerated: int, repeats: int)
     print(f"   settle(), closed form      {cp:>10,.0f} slips/s  ({spread(len(peers), closed)}, "
           f"the {len(peers)} slips of the ratio)")
     print(f"   settle(), enumeration      {lp:>10,.0f} slips/s  ({spread(len(peers), listed)}, "
-          f"{len(peers)} slips, {len(peers) * 247 * 2:,} lines: 247 x 2 scenarios each)")
+          f"{len(peers)} slips, up to {len(peers) * 247 * 2:,} lines: 247 x 2 scenarios each, one when nothing is open)")
     print(f"   closed form / enumeration  {cp / lp:>10.1f}x")
 
 
