@@ -39,6 +39,7 @@ from server.wallet.payments import Payments
 from server.wallet.psp import StagingProvider
 from server.cardroom.notice_events import BUILDERS as CARDROOM_BUILDERS
 from server.sportsbook.notice_events import BUILDERS as SPORTSBOOK_BUILDERS
+from server.sportsbook.race_notice_events import BUILDERS as RACE_BUILDERS
 from server.cardroom.service import CardRoom, CardRoomSettings
 from server.cardroom.tournaments import TournamentRoom
 from server.notice_traces import BUILDERS as ACCOUNT_BUILDERS
@@ -49,6 +50,7 @@ from server.passwords import ScryptParams
 from server.protocol.schemas import MessageValidator
 from games.betslip import Limits as SlipLimits
 from server.sportsbook.bets import BetDesk, BetSettings
+from server.sportsbook.race_bets import RaceDesk
 from server.sportsbook.catalogue import SportsCatalogue
 from server.sportsbook.settlement import BetSettler
 from server.sportsbook.catalogue import load_configured as load_sportsbook_nomenclature
@@ -96,8 +98,9 @@ class CroupierApp:
         self.hub = Hub()
         self.notices = NoticeService(self.db, self.hub, config.get("notices.max_pending_per_player"))
         self.frontal = Frontal(config, engine, reactor)
+        builders = {**ACCOUNT_BUILDERS, **CARDROOM_BUILDERS, **SPORTSBOOK_BUILDERS, **RACE_BUILDERS}
         self.notices.add_ack_hook(NoticeTracer(self.db, self.frontal.sensor, config.get("server.operator_id"),
-                                               self.frontal.id_coffre, {**ACCOUNT_BUILDERS, **CARDROOM_BUILDERS, **SPORTSBOOK_BUILDERS}))
+                                               self.frontal.id_coffre, builders))
         limits = Limits(
             max_frame_bytes=config.get("ws.max_frame_bytes"),
             rate_per_second=config.get("ws.rate_per_second"),
@@ -201,10 +204,16 @@ class CroupierApp:
                             allow_same_fixture=config.get("sportsbook.allow_same_fixture"))
         desk = BetDesk(self.db, self.frontal.sensor,
                        BetSettings(config.get("server.operator_id"), self.frontal.id_coffre, limits,
-                                   lucky_bonus_offer(config)),
+                                   lucky_bonus_offer(config), config.get("sportsbook.max_stake_cents"),
+                                   stake_top_up(config)),
                        eligible=lambda session: self.accounts.may_play(session, "PS"),
                        check_stake=self.accounts.check_stake)
         for kind, handler in desk.handlers().items():
+            self.dispatcher.add_handler(kind, handler)
+        races = RaceDesk(self.db, self.frontal.sensor, desk.settings,
+                         eligible=lambda session: self.accounts.may_play(session, "PH"),
+                         check_stake=self.accounts.check_stake)
+        for kind, handler in races.handlers().items():
             self.dispatcher.add_handler(kind, handler)
         self.settler = BetSettler(self.db, self.notices)
         catalogue.result_listeners.append(self.settler.on_result)
@@ -233,6 +242,7 @@ class CroupierApp:
         self.guard.arm(self.db.engine)
         self.db.start()
         self.frontal.start()
+        self.settler.sweep()  # bets whose results came in while the server was stopping or down
         self.recheck.start(self.config.get("interdits.recheck_poll_seconds"))
         ws_host, ws_port, ws_path = config.get("ws.host"), config.get("ws.port"), config.get("ws.path")
         self.factory = PlayerFactory(
@@ -333,6 +343,16 @@ def install_stack_dump(signum: int = signal.SIGUSR1) -> None:
             pass
 
     signal.signal(signum, _dump_stacks)
+
+
+def stake_top_up(config: Config) -> Decimal:
+    try:
+        percent = Decimal(str(config.get("sportsbook.stake_top_up_percent")))
+    except ArithmeticError:
+        raise ConfigError("sportsbook.stake_top_up_percent: a decimal from 0 to 100") from None
+    if not 0 <= percent <= 100:
+        raise ConfigError("sportsbook.stake_top_up_percent: a decimal from 0 to 100")
+    return percent
 
 
 def lucky_bonus_offer(config: Config) -> dict[str, Any] | None:

@@ -81,6 +81,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "nomenclature_file": "",  # the operator's codes (kind;code;label;sport;options), added to the shipped ones
         "max_lines": 5000,  # per slip, each-way parts counted
         "min_line_stake_cents": 10,  # MiseBase
+        "max_stake_cents": 100000,  # per bet (a slip of singles: per single)
+        "stake_top_up_percent": "0",  # the operator adds this share to each line's stake (MiseAbond)
         "allow_same_fixture": False,  # two legs on one fixture in one line (related outcomes)
         # The operator's LUCKY15/31/63 offer (docs/betslip.md): "1" and "0" mean none.
         "lucky_bonus_one_winner_odds_multiplier": "1",

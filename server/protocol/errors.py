@@ -60,7 +60,7 @@ ERROR_CODES: dict[str, str] = {
     "selection_closed": "The selection takes no bet now: suspended, started (its market not live), resulted or withdrawn.",
     "odds_changed": "The odds moved since the slip was built; `data.odds` gives the new prices. Nothing was placed.",
     "invalid_slip": "The slip does not describe a bet; the message names the field.",
-    "slip_refused": "The operator's rules turn the slip down (same_fixture, too_many_lines, stake_too_low, annex_limit: the message starts with the reason).",
+    "slip_refused": "The operator's rules turn the slip down (same_fixture, too_many_lines, stake_too_low, stake_too_high, annex_limit: the message starts with the reason).",
     "retry": "The balance changed while the request was processed; nothing was moved. Send it again.",
     "busy": "The server is saturated; retry shortly. Nothing was changed.",
     "shutting_down": "The server is stopping; nothing was changed.",

@@ -7,7 +7,9 @@ player saw (else ``odds_changed`` with the new prices); the engine checks the sl
 checked; then each bet's PASPMISE is held by the sensor around its money movement and
 recorded once it is done, before the player sees the acceptance. ``Tech`` is the coupon's
 code. Stakes go from the player's solde (or first from the ``PS`` bonus compartment with
-``use_bonus``) to ``operator:sportsbook-stakes`` until the bet is settled.
+``use_bonus``) to ``operator:sportsbook-stakes`` until the bet is settled; the operator's
+top-up of stakes (``sportsbook.stake_top_up_percent``: MiseAbond) joins each line's stake
+from ``operator:promotions``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from sqlalchemy.engine import Connection
 from frontal.builders.header import Header
 from frontal.builders.pasp import BalanceMove, BetLine, Combination, Prognostic, SportsBet, build_paspmise
 from frontal.sensor import Sensor
-from games.betslip import Limits, PaspBet, SlipRefused, check_slip, paspmise_bets, settle
+from games.betslip import Limits, PaspBet, SlipRefused, check_slip, paspmise_bets, price, settle
 from server import accounts
 from server.cardroom.buy_in import euros
 from server.db.pool import Database
@@ -37,6 +39,7 @@ from server.sportsbook.bet_tables import sports_bet_markets, sports_bets
 from server.sportsbook.for_bets import SelectionForBet, selection_for_bet
 from server.wallet import ledger
 from server.wallet.ledger import InsufficientFunds, Posting, operator_account, player_account
+from server.wallet.operator_movements import PROMOTIONS
 from server.wallet.solde import solde_account
 
 STAKES = operator_account("sportsbook-stakes")
@@ -52,6 +55,10 @@ class BetSettings:
     # The operator's LUCKY15/31/63 offer ({"one_winner_odds_multiplier", "all_winners_bonus_pct",
     # "requires_all_run"}), struck with each LUCKY bet; what it adds is the GainAbond of PASPGAIN.
     lucky_bonus: dict[str, Any] | None = None
+    max_stake: int | None = None  # cents per bet, the operator's limit
+    # The operator's top-up of stakes (MiseAbond): this percentage of each line's stake, added
+    # to it, whole cents, from the promotions budget.
+    stake_top_up_percent: Decimal = Decimal(0)
 
 
 def coupon_code() -> str:
@@ -66,8 +73,13 @@ class Struck:
 
     data: dict[str, Any]
     record: PaspBet
-    stake: int  # cents
+    stake: int  # cents, the operator's top-up included
     max_return: int
+    top_up: int = 0  # cents of the stake the operator adds (MiseAbond)
+
+    @property
+    def player_stake(self) -> int:
+        return self.stake - self.top_up
 
 
 class BetDesk:
@@ -117,16 +129,34 @@ class BetDesk:
             raise ProtocolError("slip_refused", f"{exc.code}: {exc.message}") from None
         struck = []
         for bet in slips.bets_of(data):
+            bet, top_up = self._topped_up(bet)
             slip = slips.build(bet)
             (record,) = paspmise_bets(slip)
             settlement = settle(slip)
-            struck.append(Struck(bet, record, int(record.mise.scaleb(2)), int(settlement.max_return.scaleb(2))))
+            stake = int(record.mise.scaleb(2))
+            if self.settings.max_stake is not None and stake > self.settings.max_stake:
+                raise ProtocolError("slip_refused", f"stake_too_high: {stake} cents on one bet, the operator takes at "
+                                                    f"most {self.settings.max_stake}")
+            struck.append(Struck(bet, record, stake, int(settlement.max_return.scaleb(2)), top_up))
         return struck, {i: s for i, s in found.items() if s is not None}
+
+    def _topped_up(self, bet: dict[str, Any]) -> tuple[dict[str, Any], int]:
+        """The bet struck with the operator's top-up in each line's stake, and the top-up in all."""
+        percent = self.settings.stake_top_up_percent
+        if not percent:
+            return bet, 0
+        pricing = price(slips.build(bet))
+        line = int(pricing.line_stake.scaleb(2))
+        extra = int(line * percent / 100)  # down to the cent
+        if not extra:
+            return bet, 0
+        return {**bet, "stake_cents": line + extra, "stake_mode": "line"}, extra * pricing.lines
 
     async def price(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         struck, _ = await self._read(message["slip"])
-        return {"bets": [{"lines": s.record.lines, "stake_cents": s.stake, "max_return_cents": s.max_return}
-                         for s in struck], "total_stake_cents": sum(s.stake for s in struck)}
+        return {"bets": [{"lines": s.record.lines, "stake_cents": s.player_stake, "top_up_cents": s.top_up,
+                          "max_return_cents": s.max_return} for s in struck],
+                "total_stake_cents": sum(s.player_stake for s in struck)}
 
     # -- placing ----------------------------------------------------------------------------------
 
@@ -134,7 +164,7 @@ class BetDesk:
         session = session_of(connection)
         identity = await self.eligible(session)
         struck, found = await self._read(message["slip"])
-        total = sum(s.stake for s in struck)
+        total = sum(s.player_stake for s in struck)
         player_id = session.player.id
         use_bonus = bool(message.get("use_bonus"))
         funds = await self.db.transaction(lambda c: _funds(c, player_id))
@@ -160,8 +190,8 @@ class BetDesk:
         player_id = session.player.id
         tech = coupon_code()
         funds = await self.db.transaction(lambda c: _funds(c, player_id))
-        bonus = min(funds.bonus, bet.stake) if use_bonus else 0
-        from_solde = bet.stake - bonus
+        bonus = min(funds.bonus, bet.player_stake) if use_bonus else 0
+        from_solde = bet.player_stake - bonus
 
         def build(at: datetime) -> etree._Element:
             header = player_header(self.settings.operator_id, self.settings.id_coffre, session,
@@ -170,6 +200,8 @@ class BetDesk:
 
         def move(c: Connection) -> None:
             postings = [Posting(STAKES, bet.stake)]
+            if bet.top_up:
+                postings.append(Posting(PROMOTIONS, -bet.top_up))
             if from_solde:
                 postings.append(Posting(funds.solde_account, -from_solde))
             if bonus:
@@ -196,8 +228,8 @@ class BetDesk:
                 raise ProtocolError("insufficient_funds", str(exc)) from None
 
         await traced(self.sensor, session, build, action)
-        return {"tech": tech, "lines": bet.record.lines, "stake_cents": bet.stake, "bonus_cents": bonus,
-                "max_return_cents": bet.max_return}
+        return {"tech": tech, "lines": bet.record.lines, "stake_cents": bet.player_stake, "bonus_cents": bonus,
+                "top_up_cents": bet.top_up, "max_return_cents": bet.max_return}
 
     # -- the player's bets ------------------------------------------------------------------------
 
@@ -259,4 +291,5 @@ def paspmise(header: Header, tech: str, bet: Struck, found: dict[int, SelectionF
         combinations.append(Combination(combination.combi, tuple(lines), combination.x, combination.mise_base))
     solde = BalanceMove(euros(funds.solde), euros(from_solde), euros(funds.solde - from_solde)) if from_solde else None
     bonus_move = BalanceMove(euros(funds.bonus), euros(bonus), euros(funds.bonus - bonus)) if bonus else None
-    return build_paspmise(header, SportsBet(tech, tuple(combinations), solde=solde, bonus=bonus_move))
+    return build_paspmise(header, SportsBet(tech, tuple(combinations), solde=solde, bonus=bonus_move,
+                                            mise_abond=euros(bet.top_up) if bet.top_up else None))

@@ -24,11 +24,11 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable, Coroutine
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, DeferredLock
 from twisted.logger import Logger
 
 from games.betslip import settle
@@ -51,17 +51,28 @@ BATCH = 100  # bets per transaction
 
 
 class BetSettler:
+    """Settles one market at a time: two settlements at once would lock players' and the book's
+    accounts in different orders (PostgreSQL aborts one of them as a deadlock)."""
+
     def __init__(self, db: Database, notices: NoticeService) -> None:
         self.db = db
         self.notices = notices
         self._work: set[Deferred[Any]] = set()
+        self._one_at_a_time = DeferredLock()
 
     def on_result(self, market_id: int) -> Deferred[Any]:
         """Settle in the background; the server's stop waits for it (``pending_work``)."""
-        d = Deferred.fromCoroutine(self.settle_market(market_id))
+        return self._background(lambda: self.settle_market(market_id), f"market {market_id}")
+
+    def sweep(self) -> Deferred[Any]:
+        """Every open bet whose results are all in: what a stop or a failure left unsettled."""
+        return self._background(self.settle_open, "open bets")
+
+    def _background(self, work: Callable[[], Coroutine[Any, Any, int]], what: str) -> Deferred[Any]:
+        d = self._one_at_a_time.run(lambda: Deferred.fromCoroutine(work()))
         self._work.add(d)
         d.addBoth(lambda result: (self._work.discard(d), result)[1])
-        d.addErrback(lambda f: log.failure("settling market {market} failed", f, market=market_id))
+        d.addErrback(lambda f: log.failure("settling {what} failed; the next sweep (start-up) retries", f, what=what))
         return d
 
     def pending_work(self) -> list[Deferred[Any]]:
@@ -70,6 +81,14 @@ class BetSettler:
     async def settle_market(self, market_id: int) -> int:
         techs = await self.db.transaction(lambda c: list(c.execute(select(sports_bet_markets.c.tech).where(
             sports_bet_markets.c.market_id == market_id).order_by(sports_bet_markets.c.tech)).scalars()))
+        return await self._settle(techs)
+
+    async def settle_open(self) -> int:
+        techs = await self.db.transaction(lambda c: list(c.execute(select(sports_bets.c.tech).where(
+            sports_bets.c.status == "open").order_by(sports_bets.c.tech)).scalars()))
+        return await self._settle(techs)
+
+    async def _settle(self, techs: list[str]) -> int:
         moved = 0
         for start in range(0, len(techs), BATCH):
             chunk = techs[start:start + BATCH]
@@ -84,6 +103,10 @@ def settle_bet(c: Connection, tech: str) -> list[Notice]:
     """Settle (or resettle) one bet on the results in force; returns its notices."""
     row = c.execute(select(sports_bets).where(sports_bets.c.tech == tech).with_for_update()).one()
     data = json.loads(row.slip)
+    if data.get("race"):
+        # Imported here: race_settlement builds on this module (BOOK, _resettle).
+        from server.sportsbook.race_settlement import settle_race_bet
+        return settle_race_bet(c, row, data)
     outcomes, versions = outcomes_of(c, data)
     slip = slips.build(data)
     settlement = settle(slip, outcomes)
@@ -126,15 +149,19 @@ def settle_bet(c: Connection, tech: str) -> list[Notice]:
     return notices
 
 
-def _resettle(c: Connection, row: Any, account: str, delta: int, now: datetime, notices: list[Notice]) -> int:
-    """What a corrected result changes: returns the cents moved to (+) or from (-) the player."""
+def _resettle(c: Connection, row: Any, account: str, delta: int, now: datetime, notices: list[Notice],
+              gain: str = "PASPGAIN", licence: str = LICENCE, trace: dict[str, str] | None = None) -> int:
+    """What a corrected result changes: returns the cents moved to (+) or from (-) the player.
+
+    Race bets (race_settlement.py) pay with a PAHIGAIN naming the bet by ``trace`` (Tech, Clair)
+    and adjust under their licence, PH."""
     info = f"resettlement of coupon {row.tech} after a corrected result"
     if delta > 0:
         tx = ledger.post(c, "sports_resettlement", [Posting(BOOK, -delta), Posting(account, delta)],
                          memo={"tech": row.tech})
         after = tx.balances_after[account]
-        notices.append(insert_notice(c, row.player_id, "PASPGAIN", {
-            "tech": row.tech, "result_at": now.isoformat(), "solde_avant": str(euros(after - delta)),
+        notices.append(insert_notice(c, row.player_id, gain, {
+            **(trace or {"tech": row.tech}), "result_at": now.isoformat(), "solde_avant": str(euros(after - delta)),
             "gain": str(euros(delta)), "solde_apres": str(euros(after)), "info": info}, limit=None))
         return delta
     if delta == 0:
@@ -148,7 +175,7 @@ def _resettle(c: Connection, row: Any, account: str, delta: int, now: datetime, 
     tx = ledger.post(c, "sports_resettlement", [Posting(account, -take), Posting(BOOK, take)], memo={"tech": row.tech})
     after = tx.balances_after[account]
     notices.append(insert_notice(c, row.player_id, "CPTEAJUSTOPE", {
-        "event": "CPTEAJUSTOPE", "licences": [LICENCE], "info": info, "type_ajust": "Gain",
+        "event": "CPTEAJUSTOPE", "licences": [licence], "info": info, "type_ajust": "Gain",
         "solde_avant": str(euros(after + take)), "solde_ajust": str(euros(-take)), "solde_apres": str(euros(after))},
         limit=None))
     return -take

@@ -78,6 +78,8 @@ def test_slips_are_placed_settled_and_resettled_with_every_trace(server_factory:
         leg(home[0]), leg(draw[0])]})) == "slip_refused"  # two outcomes of one fixture in a line
     assert error(anna.request("sports_bet_place", slip={"type": "S", "stake_cents": 5, "legs": [
         leg(home[0])]})) == "slip_refused"  # under the 0.10 minimum
+    too_much = anna.request("sports_bet_place", slip={"type": "S", "stake_cents": 100001, "legs": [leg(home[0])]})
+    assert error(too_much) == "slip_refused" and too_much["message"].startswith("stake_too_high")
     assert error(anna.request("sports_bet_place", slip={"type": "XY", "x": 3, "stake_cents": 100, "legs": [
         leg(home[0]), leg(home[1]), leg(home[2])]})) == "invalid_slip"  # X < Y
     assert error(anna.request("sports_bet_place", slip={"type": "S", "stake_cents": 100, "legs": [
@@ -88,7 +90,7 @@ def test_slips_are_placed_settled_and_resettled_with_every_trace(server_factory:
     priced = anna.call("sports_slip_price", slip={"type": "TRIXIE", "stake_cents": 50, "legs": [
         leg(draw[0]), leg(home[1]), leg(home[3])]})
     # Every line wins: 3.40 x 1.65 twice, 1.65 x 1.65, 3.40 x 1.65 x 1.65: 23.199 x 0.50 = 11.5995
-    assert priced["bets"] == [{"lines": 4, "stake_cents": 200, "max_return_cents": 1159}]
+    assert priced["bets"] == [{"lines": 4, "stake_cents": 200, "top_up_cents": 0, "max_return_cents": 1159}]
 
     single = place(anna, "S", [leg(draw[0])], 150)  # annex 1.4.1.a.1, example 1
     acca = place(anna, "C", [leg(home[0]), leg(home[1]), leg(home[3])], 150)
@@ -301,3 +303,33 @@ def test_every_named_system_and_a_perm_is_paid_what_the_engine_says(server_facto
     assert combis == sorted(list(NAMED) + ["YANKEE"]), combis
     perm_record = next(e for e in events if e.tag == "PASPMISE" and e.findtext("Tech") == perm["tech"])
     assert len(perm_record.findall("PaSp")) == 5 and perm_record.findtext("Mise") == "5.50"
+
+
+def test_the_operators_top_up_of_stakes_is_mise_abond(server_factory: Any, db_url: str, dns_server: str,
+                                                      tmp_path: Path) -> None:
+    server = server_factory(**{"interdits.servers": [dns_server], "interdits.secret": "staging-secret-for-tests",
+                               "vault.lot_max_seconds": 0.5, "sportsbook.stake_top_up_percent": "10"})
+    kick_off = soon(5)
+    competition = ok(server, "POST", "/competitions", {"name": "Ligue 1", "sport": "FOO", "event": "KYYIC"})
+    fixture = ok(server, "POST", "/fixtures", {"competition_id": competition["competition_id"],
+                                               "participants": ["Lorient", "Lyon"], "starts_at": kick_off.isoformat()})
+    market = result_market(server, fixture["fixture_id"])
+    home = (market["selections"][0]["selection_id"], "1.65")
+    client, player_id = opened(server, "topped")
+    client.protocol.factory.auto_ack = True
+    (bet,) = place(client, "S", [leg(home)], 100)
+    assert (bet["stake_cents"], bet["top_up_cents"], bet["max_return_cents"]) == (100, 10, 181)  # 1.10 x 1.65
+    wait_until(kick_off)
+    ok(server, "POST", f"/markets/{market['market_id']}/result", {"outcomes": [{"selection_id": home[0],
+                                                                                 "outcome": "win"}]})
+    until(lambda: client.request("sports_bets").get("data", {}).get("bets", [{}])[0].get("status") == "settled", 30,
+          what="settled")
+    time.sleep(1.0)
+    events = {e.tag: e for e in verified_events(server, db_url, tmp_path) if e.findtext("IDJoueur") == player_id
+              and e.tag in ("PASPMISE", "PASPGAIN")}
+    mise = events["PASPMISE"]
+    assert [mise.findtext(f) for f in ("PaSp/MiseBase", "SoldeAvantMise", "Mise", "SoldeApresMise", "MiseAbond")] == [
+        "1.10", "40.00", "1.00", "39.00", "0.10"]
+    assert events["PASPGAIN"].findtext("Gain") == "1.81"
+    assert balances(db_url)["operator:promotions"] == -10
+    assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
