@@ -17,7 +17,7 @@ from client.blocking import BlockingClient
 from games.betslip import BetType, Choice, DeadHeat, Leg, Outcome, Result, Slip, Stake, settle
 from server.db.engine import make_engine
 from server.wallet.tables import ledger_accounts
-from tests.accounts.test_account_life import dns_server, opened, verified_events  # noqa: F401
+from tests.accounts.test_account_life import ack_next, dns_server, opened, verified_events  # noqa: F401
 from tests.cardroom.test_cash_game import start, until
 from tests.frontal_sealing.test_server_traces import croupier
 from tests.sportsbook.support import ok, result_market, soon, wait_until
@@ -316,9 +316,20 @@ def test_the_operators_top_up_of_stakes_is_mise_abond(server_factory: Any, db_ur
     market = result_market(server, fixture["fixture_id"])
     home = (market["selections"][0]["selection_id"], "1.65")
     client, player_id = opened(server, "topped")
+    status, _ = server.api("POST", f"/api/players/{player_id}/movements", {
+        "kind": "CPTEALIMOPE", "licence": "PS", "amount_cents": 50, "name": "Pari offert"})
+    assert status == 201
+    ack_next(client, "CPTEALIMOPE")
     client.protocol.factory.auto_ack = True
-    (bet,) = place(client, "S", [leg(home)], 100)
-    assert (bet["stake_cents"], bet["top_up_cents"], bet["max_return_cents"]) == (100, 10, 181)  # 1.10 x 1.65
+    (bet,) = client.call("sports_bet_place", slip={
+        "type": "S", "stake_cents": 100, "legs": [leg(home)]}, use_bonus=True)["bets"]
+    assert (bet["stake_cents"], bet["bonus_cents"], bet["top_up_cents"], bet["max_return_cents"]) == (
+        100, 50, 10, 181)  # 1.10 x 1.65
+    # The stake ceiling counts sports stakes: a lower ceiling applies at once.
+    client.call("set_limits", stake={"amount_cents": 150, "period": "S"},
+                deposit={"amount_cents": 10000, "period": "S"}, payout_above_cents=150000)
+    refused = client.request("sports_bet_place", slip={"type": "S", "stake_cents": 100, "legs": [leg(home)]})
+    assert error(refused) == "limit_reached" and "100 used" in refused["message"], refused
     wait_until(kick_off)
     ok(server, "POST", f"/markets/{market['market_id']}/result", {"outcomes": [{"selection_id": home[0],
                                                                                  "outcome": "win"}]})
@@ -328,8 +339,9 @@ def test_the_operators_top_up_of_stakes_is_mise_abond(server_factory: Any, db_ur
     events = {e.tag: e for e in verified_events(server, db_url, tmp_path) if e.findtext("IDJoueur") == player_id
               and e.tag in ("PASPMISE", "PASPGAIN")}
     mise = events["PASPMISE"]
-    assert [mise.findtext(f) for f in ("PaSp/MiseBase", "SoldeAvantMise", "Mise", "SoldeApresMise", "MiseAbond")] == [
-        "1.10", "40.00", "1.00", "39.00", "0.10"]
+    assert [mise.findtext(f) for f in ("PaSp/MiseBase", "SoldeAvantMise", "Mise", "SoldeApresMise", "MiseAbond",
+                                       "BonusAvantMise", "BonusMise", "BonusApresMise", "BonusNom")] == [
+        "1.10", "40.00", "0.50", "39.50", "0.10", "0.50", "0.50", "0.00", None]
     assert events["PASPGAIN"].findtext("Gain") == "1.81"
-    assert balances(db_url)["operator:promotions"] == -10
+    assert balances(db_url)["operator:promotions"] == -(50 + 10)  # the bonus credited, the top-up
     assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
