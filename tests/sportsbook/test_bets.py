@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from client.blocking import BlockingClient
-from games.betslip import BetType, Choice, DeadHeat, Leg, Outcome, Result, Slip, Stake, settle
+from games.betslip import BetType, Choice, CustomPart, DeadHeat, Leg, Outcome, Result, Slip, Stake, settle
 from server.db.engine import make_engine
 from server.wallet.tables import ledger_accounts
 from tests.accounts.test_account_life import ack_next, dns_server, opened, verified_events  # noqa: F401
@@ -243,7 +243,7 @@ NAMED = {"PATENT": 3, "CANADIAN": 5, "LUCKY31": 5, "GOLIATH": 8, "SUPERHEINZ": 7
          "LUCKY15": 4}
 
 
-def test_every_named_system_and_a_perm_is_paid_what_the_engine_says(server_factory: Any, db_url: str,
+def test_every_named_system_a_perm_and_a_custom_system_are_paid_what_the_engine_says(server_factory: Any, db_url: str,
                                                                      dns_server: str, tmp_path: Path) -> None:
     server = start(server_factory, dns_server)
     kick_off = soon(8)
@@ -264,8 +264,12 @@ def test_every_named_system_and_a_perm_is_paid_what_the_engine_says(server_facto
         (bet,) = place(client, kind, [leg(h) for h in home[:size]], 10)
         placed[kind] = (client, bet)
     (perm,) = place(players[1][0], "YANKEE", [leg(h) for h in home[:5]], 10, perm=True)  # C(5,4) Yankees
+    custom_parts = [{"combi": "C", "legs": [0, 1, 2]}, {"combi": "XY", "legs": [3, 5, 6, 7], "x": 2}]
+    (custom,) = place(players[0][0], "CUSTOM", [leg(h) for h in home], 10, custom=custom_parts)
+    assert custom["lines"] == 1 + 6
     assert perm["lines"] == 55 and placed["GOLIATH"][1]["lines"] == 247
     placed["YANKEE perm"] = (players[1][0], perm)
+    placed["CUSTOM"] = (players[0][0], custom)
     wait_until(kick_off)
     # Home wins on 0-4, 5 void, 6 lost (a draw), 7 a dead heat of two for the win.
     outcomes = [Outcome(Result.WIN)] * 5 + [Outcome(Result.VOID), Outcome(Result.LOSE),
@@ -289,10 +293,12 @@ def test_every_named_system_and_a_perm_is_paid_what_the_engine_says(server_facto
 
     until(lambda: all(settled(c) for c, _ in players), 60, what="every system settled")
     for kind, (client, bet) in placed.items():
-        size = 5 if kind == "YANKEE perm" else NAMED[kind]
+        size = {"YANKEE perm": 5, "CUSTOM": 8}.get(kind) or NAMED[kind]
         slip = Slip(BetType("YANKEE" if kind == "YANKEE perm" else kind),
                     tuple(Leg((Choice(Fraction(165, 100)),)) for _ in range(size)), Stake(Decimal("0.10")),
-                    perm=kind == "YANKEE perm")
+                    perm=kind == "YANKEE perm", custom=tuple(
+                        CustomPart(BetType(p["combi"]), tuple(p["legs"]), p.get("x")) for p in custom_parts)
+                    if kind == "CUSTOM" else ())
         expected = settle(slip, tuple((o,) for o in outcomes[:size]))
         paid = next(b["paid_cents"] for b in settled(client) or [] if b["tech"] == bet["tech"])
         assert paid == int(expected.total_return.scaleb(2)), kind
@@ -300,7 +306,10 @@ def test_every_named_system_and_a_perm_is_paid_what_the_engine_says(server_facto
     assert croupier("ledger", "check", "--db-url", db_url).returncode == 0
     events = verified_events(server, db_url, tmp_path)
     combis = sorted(e.findtext("PaSp/Combi") for e in events if e.tag == "PASPMISE")
-    assert combis == sorted(list(NAMED) + ["YANKEE"]), combis
+    assert combis == sorted(list(NAMED) + ["YANKEE", "C"]), combis
+    custom_record = next(e for e in events if e.tag == "PASPMISE" and e.findtext("Tech") == custom["tech"])
+    assert [(p.findtext("Combi"), p.findtext("X"), len(p.findall("LigSp"))) for p in custom_record.findall("PaSp")] == [
+        ("C", None, 3), ("XY", "2", 4)]
     perm_record = next(e for e in events if e.tag == "PASPMISE" and e.findtext("Tech") == perm["tech"])
     assert len(perm_record.findall("PaSp")) == 5 and perm_record.findtext("Mise") == "5.50"
 
