@@ -1,8 +1,9 @@
 """The dealer: decks shuffled by the operating system's CSPRNG, and what the audit sees.
 
-Shuffling is Fisher-Yates with indices drawn by rejection sampling over fresh bits from
-``secrets`` (the OS CSPRNG): every one of the 52! orders is equally likely; no modulo
-bias, no seed, no sort by random keys. numpy never touches it.
+Shuffling is Fisher-Yates whose indices are the mixed-radix digits of one number per deck,
+drawn by rejection sampling over fresh bytes from ``secrets`` (the OS CSPRNG): every one
+of the 52! orders is equally likely; no modulo bias, no seed, no sort by random keys.
+numpy never touches it.
 
 A :class:`Dealer` takes its decks from a :class:`DeckSource`. Production builds it with
 no argument and gets :class:`CsprngDeckSource`; the only other sources live in the
@@ -13,6 +14,7 @@ deal), which is what the RNG audit (annex 4.3.2.c) reads.
 
 from __future__ import annotations
 
+import math
 import secrets
 from typing import Protocol, Sequence
 
@@ -30,29 +32,67 @@ class DealObserver(Protocol):
 
 
 def fisher_yates(cards: list[Card]) -> list[Card]:
-    """Shuffle in place with the OS CSPRNG and return the list.
+    """Shuffle in place with the OS CSPRNG and return the list (any length).
 
-    Each swap index is uniform in ``0..i`` by rejection sampling: take the next
-    ``i.bit_length()`` fresh bits, retry when they name a number above ``i``. The bits come
-    from ``secrets.token_bytes``, 64 bytes at a time, and each is used once: one system call
-    per deck or two instead of one per card (51), which made the deck a quarter of a hand's
-    cost.
+    One number per deck. For ``n`` cards, take the fewest whole bytes ``b`` with
+    ``n! <= 256**b`` (52 cards: 29 bytes, 232 bits; 52! < 2**226) and the largest multiple of
+    ``n!`` that fits, ``limit = m * n!`` (52 cards: ``m`` = 85). Draw ``r`` from
+    ``secrets.token_bytes(b)``, uniform on ``0 .. 256**b - 1``, and draw again while
+    ``r >= limit``: what is kept is uniform on ``0 .. limit - 1`` (rejection sampling, no
+    modulo). Accepted with probability ``m * n! / 256**b`` (52 cards: 0.99336; 4 cards:
+    0.9375; 6 cards: 0.99976), so a 52-card deck costs 29 / 0.99336 = 29.19 bytes of the
+    CSPRNG on average, in one system call 99.3% of the time.
+
+    :func:`permute_by_rank` then reads ``r`` in the mixed radix ``n, n-1, ..., 2`` (then
+    ``m`` for what is left): that is a bijection between ``0 .. limit - 1`` and the tuples
+    (``j[n-1]`` in ``0..n-1``, ..., ``j[1]`` in ``0..1``, ``q`` in ``0..m-1``), so a uniform ``r``
+    makes the digits independent and each ``j[i]`` uniform on ``0..i``: exactly the indices of
+    Fisher-Yates (swap position ``i`` with ``j[i]``, ``i`` from ``n-1`` down to 1), which maps
+    the ``n!`` digit tuples one to one onto the ``n!`` orders. Each order therefore comes out
+    with probability exactly ``m / limit = 1 / n!``; ``q`` is dropped.
+
+    One draw and 51 ``divmod`` per deck instead of a bit pool worked index by index: 12x
+    the plain ``secrets.randbelow`` loop, against 5x before (bench/rng.py).
     """
-    pool = 0
-    bits = 0
-    for i in range(len(cards) - 1, 0, -1):
-        width = i.bit_length()
-        while True:
-            if bits < width:
-                pool = (pool << 512) | int.from_bytes(secrets.token_bytes(64), "big")
-                bits += 512
-            bits -= width
-            j = pool >> bits
-            pool &= (1 << bits) - 1
-            if j <= i:
-                break
+    n = len(cards)
+    if n < 2:
+        return cards
+    limit, size, steps = _PLANS.get(n) or _plan(n)
+    r = int.from_bytes(secrets.token_bytes(size), "big")
+    while r >= limit:
+        r = int.from_bytes(secrets.token_bytes(size), "big")
+    return _swap_by_digits(cards, r, steps)
+
+
+def permute_by_rank(cards: list[Card], rank: int) -> list[Card]:
+    """Fisher-Yates in place with the indices read off ``rank`` (mixed radix ``n, ..., 2``).
+
+    Every ``rank`` in ``0 .. n! - 1`` gives a different order of ``cards`` (and ``rank + n!``
+    the same one as ``rank``). The decoding half of :func:`fisher_yates`, for the tests.
+    """
+    n = len(cards)
+    if n < 2:
+        return cards
+    return _swap_by_digits(cards, rank, (_PLANS.get(n) or _plan(n))[2])
+
+
+def _swap_by_digits(cards: list[Card], r: int, steps: tuple[tuple[int, int], ...]) -> list[Card]:
+    for i, radix in steps:
+        r, j = divmod(r, radix)
         cards[i], cards[j] = cards[j], cards[i]
     return cards
+
+
+#: Per deck length n: (m * n!, bytes per draw, the Fisher-Yates steps (i, i + 1) for i = n-1 .. 1).
+_PLANS: dict[int, tuple[int, int, tuple[tuple[int, int], ...]]] = {}
+
+
+def _plan(n: int) -> tuple[int, int, tuple[tuple[int, int], ...]]:
+    orders = math.factorial(n)
+    size = (orders.bit_length() + 7) // 8
+    limit = (256**size // orders) * orders
+    plan = _PLANS[n] = (limit, size, tuple((i, i + 1) for i in range(n - 1, 0, -1)))
+    return plan
 
 
 class CsprngDeckSource:
