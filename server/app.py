@@ -42,6 +42,9 @@ from server.sportsbook.notice_events import BUILDERS as SPORTSBOOK_BUILDERS
 from server.sportsbook.race_notice_events import BUILDERS as RACE_BUILDERS
 from server.cardroom.service import CardRoom, CardRoomSettings
 from server.cardroom.tournaments import TournamentRoom
+from games.dealer import Dealer
+from server.rng_audit.collector import AuditCollector
+from server.rng_audit.wiring import room_variants
 from server.notice_traces import BUILDERS as ACCOUNT_BUILDERS
 from server.notice_traces import NoticeTracer
 from server.notices import NoticeService
@@ -117,6 +120,7 @@ class CroupierApp:
         self.validator = MessageValidator()
         self.api = OperatorApi(self.db, self.hub, self.notices)
         self.accounts = self._account_flows(config)
+        self.rng_audit, self.dealer = self._rng_audit(config)
         self.cardroom = self._cardroom(config)
         self.sportsbook = self._sportsbook(config)
         self.listening: Listening | None = None
@@ -156,13 +160,23 @@ class CroupierApp:
                            flows.operator_confirm)
         return flows
 
+    def _rng_audit(self, config: Config) -> tuple[AuditCollector | None, Dealer | None]:
+        """Every deck the rooms deal goes to the RNG audit (annex 4.3.2.c); None: rooms build their own dealer."""
+        if not config.get("rng_audit.enabled"):
+            return None, None
+        variants = room_variants(lambda: self.cardroom, lambda: self.tournaments)  # built next, asked at deals
+        collector = AuditCollector(self.db, self.reactor, variants,
+                                   flush_deals=config.get("rng_audit.flush_deals"),
+                                   flush_seconds=config.get("rng_audit.flush_seconds"))
+        return collector, Dealer(observer=collector)
+
     def _cardroom(self, config: Config) -> CardRoom:
         settings = CardRoomSettings(config.get("server.operator_id"), self.frontal.id_coffre,
                                     between_hands_seconds=config.get("cardroom.between_hands_seconds"),
                                     absent_seconds=config.get("cardroom.absent_seconds"))
         room = CardRoom(self.db, self.hub, self.notices, self.frontal.sensor, settings,
                         eligible=lambda session: self.accounts.may_play(session, "JC"), reactor=self.reactor,
-                        check_stake=self.accounts.check_stake)
+                        check_stake=self.accounts.check_stake, dealer=self.dealer)
         for kind, handler in room.handlers().items():
             self.dispatcher.add_handler(kind, handler)
         self.hub.presence_hooks.append(room.presence)
@@ -176,7 +190,8 @@ class CroupierApp:
     def _tournaments(self, settings: CardRoomSettings, room: CardRoom) -> TournamentRoom:
         tournaments = TournamentRoom(self.db, self.hub, self.notices, self.frontal.sensor, settings,
                                      eligible=lambda session: self.accounts.may_play(session, "JC"),
-                                     reactor=self.reactor, check_stake=self.accounts.check_stake)
+                                     reactor=self.reactor, check_stake=self.accounts.check_stake,
+                                     dealer=self.dealer)
         for kind, handler in tournaments.handlers().items():
             self.dispatcher.add_handler(kind, handler)
         self.dispatcher.add_handler("table_act", tournaments.table_act(room.act))
@@ -241,6 +256,8 @@ class CroupierApp:
         self.tournaments.load()
         self.guard.arm(self.db.engine)
         self.db.start()
+        if self.rng_audit is not None:
+            self.rng_audit.start()
         self.frontal.start()
         self.settler.sweep()  # bets whose results came in while the server was stopping or down
         self.recheck.start(self.config.get("interdits.recheck_poll_seconds"))
@@ -297,6 +314,8 @@ class CroupierApp:
             yield self._until_closed(grace)
             yield self._settle(grace)
         finally:
+            if self.rng_audit is not None:  # after the hands settled, before the pool stops
+                yield self.rng_audit.stop()
             yield threads.deferToThread(self.frontal.stop)
             self.db.stop()
         log.info("stopped cleanly")

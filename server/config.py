@@ -67,6 +67,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "between_hands_seconds": 2.0,  # pause after a hand, so players see its result
         "absent_seconds": 120.0,  # a disconnected player is stood up and paid back after this
     },
+    "rng_audit": {
+        "enabled": True,  # the SPEC requires it in production: every deck dealt is kept (annex 4.3.2.c)
+        "flush_deals": 2000,  # write after this many deals, or
+        "flush_seconds": 5.0,  # this often: a crash loses at most this much (server/rng_audit/collector.py)
+    },
     "vault": {
         "id_coffre": 1,
         "lot_max_events": 100,  # annex 1.1: at most 100 events a lot

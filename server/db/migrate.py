@@ -19,6 +19,7 @@ def target_metadata() -> list[MetaData]:
     import server.sportsbook.catalogue_tables  # noqa: F401
     import server.sportsbook.bet_tables  # noqa: F401
     import server.wallet.tables  # noqa: F401
+    import server.rng_audit.tables  # noqa: F401
     from frontal.vault.tables import metadata as vault_metadata
     from server.db.tables import metadata
 
