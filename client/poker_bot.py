@@ -76,8 +76,16 @@ class PokerBot:
                 self.send_after_acks("tournament_rebuy", tournament_id=message["tournament_id"]).addCallback(
                     self._keep, "tournament_rebuy")
             elif self.past_rebuys == "decline":
-                self.send_after_acks("tournament_decline_rebuy", tournament_id=message["tournament_id"]).addCallback(
-                    self._keep, "tournament_decline_rebuy")
+                self._decline(message["tournament_id"], tries=0)
+
+    def _decline(self, tournament_id: str, tries: int) -> None:
+        def answered(reply: dict[str, Any]) -> None:
+            if reply.get("code") == "retry" and tries < 50:  # someone's purchase is being paid: soon
+                deferLater(reactor, 0.2, self._decline, tournament_id, tries + 1)
+                return
+            self._keep(reply, "tournament_decline_rebuy")
+
+        self.send_after_acks("tournament_decline_rebuy", tournament_id=tournament_id).addCallback(answered)
 
     def _try_add_on(self) -> None:
         def answered(reply: dict[str, Any]) -> None:

@@ -62,6 +62,10 @@ class Host(Protocol):
     def ended(self, tournament_id: str) -> None: ...
 
 
+class PurchaseUnderWay(Exception):
+    pass
+
+
 def place_text(name: str, finish: Finish | Award, entrants: int) -> str:
     last = finish.last_place
     tie = f" (tied, places {finish.place}-{last})" if last > finish.place else ""
@@ -301,7 +305,9 @@ class RunningTournament:
 
     def _rebuy_lapsed(self, player: str) -> None:
         self._rebuy_timers.pop(player, None)
-        if player in self.buying:  # paying right now: the purchase decides
+        # Paying right now, or someone else is: putting this player out could end the tournament
+        # while a purchase's money moves (its chips would never be played). The purchase decides first.
+        if self.buying:
             self._rebuy_timers[player] = self.host.reactor.callLater(1.0, self._rebuy_lapsed, player)
             return
         try:
@@ -311,6 +317,8 @@ class RunningTournament:
         self.settle(outcome)
 
     def decline_rebuy(self, player: str) -> None:
+        if self.buying:
+            raise PurchaseUnderWay("a purchase is being paid at this tournament: decline again in a moment")
         outcome = self.core.decline_rebuy(player, self._now())  # TournamentError: not awaiting one
         self._stop_rebuy_timer(player)
         self.settle(outcome)

@@ -24,7 +24,7 @@ from games.tournament.errors import TournamentError
 from games.tournament.ledger import PurchaseKind
 from server.cardroom import tournament_money as money
 from server.cardroom.buy_in import euros
-from server.cardroom.tournament_play import RunningTournament
+from server.cardroom.tournament_play import PurchaseUnderWay, RunningTournament
 from server.protocol.errors import ProtocolError
 
 if TYPE_CHECKING:
@@ -58,10 +58,10 @@ class PurchaseDesk:
     async def decline_rebuy(self, connection: Any, message: dict[str, Any]) -> dict[str, Any]:
         player_id = self.room._session(connection).player.id
         running = self._entered(message, player_id)
-        if player_id in running.buying:
-            raise ProtocolError("retry", "your rebuy is being paid")
         try:
             running.decline_rebuy(player_id)
+        except PurchaseUnderWay as exc:
+            raise ProtocolError("retry", str(exc)) from None
         except TournamentError as exc:
             raise ProtocolError("purchase_refused", str(exc)) from None
         return {"tournament_id": running.id}
