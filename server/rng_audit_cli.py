@@ -15,6 +15,14 @@
     shufflers of ``tests.rng_audit.broken_shufflers``, each with the deals a 99 %-power
     calculation predicts it needs. Exit 0 iff production passes and every broken one is
     flagged, 1 otherwise, 2 if the fixtures cannot be imported.
+
+``croupier rng-audit report --month YYYY-MM --out DIR [--db-url URL | --data-dir D | --config F] [--alpha A]``
+    reads the month's stored decks (``server.rng_audit.store.month_decks``) and writes
+    ``DIR/rng-audit-YYYY-MM.json`` and ``DIR/rng-audit-YYYY-MM.html``
+    (``frontal.rng_audit.report``): the regulator's dealt-card table, the full-deck
+    battery, the power table and, using the earlier months' JSON reports found in DIR,
+    the uniformity of p-values across months. Exit 0 every verdict passes, 1 some test
+    fails, 2 bad input (month string, empty month, unreadable database, unwritable DIR).
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import secrets
 import sys
 import time
@@ -238,6 +247,94 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     return 0 if all_ok else 1
 
 
+# ---------------------------------------------------------------------------------------
+# report
+# ---------------------------------------------------------------------------------------
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+REPORT_NAME = re.compile(r"^rng-audit-(\d{4}-\d{2})\.json$")
+
+
+def previous_reports(directory: Path, month: str) -> dict[str, dict[str, float]]:
+    """Earlier months' p-values from the JSON reports already in ``directory``."""
+    from frontal.rng_audit.report import FORMAT, month_p_values
+
+    found: dict[str, dict[str, float]] = {}
+    if not directory.is_dir():
+        return found
+    for path in sorted(directory.iterdir()):
+        m = REPORT_NAME.match(path.name)
+        if not m or m.group(1) >= month:
+            continue
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            if document.get("format") == FORMAT:
+                found[m.group(1)] = month_p_values(document)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            print(f"croupier: rng-audit report: ignoring {path}: {exc}", file=sys.stderr)
+    return found
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from frontal.rng_audit.report import month_report
+    from server.cli import _load
+    from server.config import ConfigError
+    from server.db.engine import make_engine
+    from server.rng_audit.store import month_decks
+
+    def fail(message: str) -> int:
+        print(f"croupier: rng-audit report: {message}", file=sys.stderr)
+        return 2
+
+    if not MONTH.match(args.month):
+        return fail(f"--month must be YYYY-MM (UTC month, 01..12), got {args.month!r}")
+    start = time.monotonic()
+
+    def progress(message: str) -> None:
+        print(f"  {args.month}: {message} ({time.monotonic() - start:.1f} s)", file=sys.stderr)
+
+    try:
+        config = _load(args)
+        engine = make_engine(config.database_url())
+        try:
+            with engine.connect() as connection:
+                stored = month_decks(connection, args.month)
+        finally:
+            engine.dispose()
+    except ConfigError as exc:
+        return fail(str(exc))
+    except SQLAlchemyError as exc:
+        return fail(f"cannot read the stored decks ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
+                    f"is --db-url right and the database upgraded (`croupier db upgrade`)?")
+    n = len(stored.decks)
+    if n < 2:
+        return fail(f"no deals stored for {args.month}" if n == 0 else f"only {n} deal stored for {args.month}")
+    show = progress if n >= PROGRESS_FROM else None
+    if show:
+        show(f"{n} deals read")
+    previous = previous_reports(args.out, args.month)
+    try:
+        report = month_report(stored.decks, args.month, stored.variants, args.alpha, previous, progress=show)
+    except ValueError as exc:  # frontal.rng_audit.deck_counts.DeckArrayError included
+        return fail(f"the stored decks of {args.month} cannot be audited: {exc}")
+    json_path = args.out / f"rng-audit-{args.month}.json"
+    html_path = args.out / f"rng-audit-{args.month}.html"
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        _write_json(json_path, report.json)
+        html_path.write_text(report.html, encoding="utf-8")
+    except OSError as exc:
+        return fail(f"cannot write the report in {args.out}: {exc}")
+    s = report.json["summary"]
+    verdict = lambda ok: "pass" if ok else "FAIL"  # noqa: E731
+    print(f"{args.month}: {n} deals; regulator table {verdict(s['regulator_table_passed'])}, full-deck battery "
+          f"{verdict(s['deck_battery_passed'])}, across {len(previous)} earlier month(s) "
+          f"{verdict(s['across_months_passed'])}; wrote {json_path} and {html_path}")
+    return 0 if s["passed"] and s["across_months_passed"] else 1
+
+
 def _alpha(text: str) -> float:
     value = float(text)
     if not 0.0 < value < 1.0:
@@ -264,3 +361,13 @@ def add_arguments(commands: Any) -> None:
                        help="the lot written by `croupier vault verify --out`")
     vault.add_argument("--json", dest="json_out", metavar="OUT", help="write the counts and the tests as JSON")
     vault.set_defaults(func=cmd_from_vault)
+    from server.cli import _config_arguments
+
+    report = sub.add_parser("report", help="a stored month's report for the auditor: JSON + HTML with plots")
+    _config_arguments(report)  # --config, --data-dir, --db-url, --set: as `croupier vault export`
+    report.add_argument("--month", required=True, metavar="YYYY-MM", help="UTC month of the stored deals")
+    report.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="writes DIR/rng-audit-YYYY-MM.json and .html; earlier months' JSON in DIR feed the "
+                             "across-months test")
+    report.add_argument("--alpha", type=_alpha, default=0.01, help="family-wise level (Holm), default 0.01")
+    report.set_defaults(func=cmd_report)
