@@ -43,6 +43,7 @@ from server.sportsbook.race_notice_events import BUILDERS as RACE_BUILDERS
 from server.cardroom.service import CardRoom, CardRoomSettings
 from server.cardroom.tournaments import TournamentRoom
 from games.dealer import Dealer
+from server.rng_audit.api import RngAuditApi
 from server.rng_audit.collector import AuditCollector
 from server.rng_audit.wiring import room_variants
 from server.notice_traces import BUILDERS as ACCOUNT_BUILDERS
@@ -121,6 +122,8 @@ class CroupierApp:
         self.api = OperatorApi(self.db, self.hub, self.notices)
         self.accounts = self._account_flows(config)
         self.rng_audit, self.dealer = self._rng_audit(config)
+        for method, pattern, roles, handler in RngAuditApi(self.db).routes():
+            self.api.add_route(method, pattern, roles, handler)
         self.cardroom = self._cardroom(config)
         self.sportsbook = self._sportsbook(config)
         self.listening: Listening | None = None

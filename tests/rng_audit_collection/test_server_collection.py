@@ -81,3 +81,18 @@ def test_every_deck_dealt_is_stored_once_with_the_hole_cards_at_their_positions(
             assert cards == truth[(hand_id, seat)], (hand_id, seat)
             checked += 1
     assert len(started) >= HANDS and checked >= 2 * HANDS
+
+    # The auditor reads the months and a month's report on the operator API.
+    server.start()
+    status, auditor = server.api("POST", "/api/tokens", {"name": "auditrice", "role": "auditor"})
+    assert status == 201
+    status, listed = server.api("GET", "/api/rng-audit/months", token=auditor["token"])
+    assert status == 200 and [m["month"] for m in listed["months"]] == months
+    assert sum(m["deals"] for m in listed["months"]) == len(deal_ids)
+    status, report = server.api("GET", f"/api/rng-audit/months/{months[-1]}", token=auditor["token"])
+    assert status == 200, report
+    assert report["summary"]["deals"] == len(stored[months[-1]].decks)
+    assert {"regulator_table", "deck_battery", "power"} <= set(report)
+    assert server.api("GET", "/api/rng-audit/months/2026-13", token=auditor["token"])[0] == 400
+    assert server.api("GET", "/api/rng-audit/months/1999-01", token=auditor["token"])[0] == 404
+    assert server.api("GET", "/api/rng-audit/months", token=None)[0] == 401
