@@ -1,6 +1,7 @@
 """Full 52-card shuffles per second: the production dealer against a plain ``secrets.randbelow`` loop, same run.
 
     .venv/bin/python bench/rng.py [--quick] [--decks 40000] [--plain-decks 5000] [--repeats 7]
+                                  [--report-deals 10000000]
 
 Every candidate shuffles a fresh ``full_deck()`` in place, takes all its randomness from the
 OS CSPRNG (``secrets``; numpy is not used) and is exactly unbiased; only the production one
@@ -38,6 +39,12 @@ noise on a shared machine hits all; prints the median decks/s of --repeats runs 
 clock (runs: the slowest and the fastest) and by this process's CPU time (user + system, the
 ``getrandom`` calls included, which other processes on a shared machine do not inflate),
 and the ratios to the plain loop's medians (target: the production dealer at least 10x).
+
+Then the RNG audit's collection cost per deal (the production dealer with and without the
+collector as its observer, in turns) and the whole monthly report
+(``frontal.rng_audit.report.month_report``) on --report-deals decks shuffled by the
+production dealer: its time and the process's RSS high-water mark (target: 10,000,000 deals
+in under a minute).
 """
 
 from __future__ import annotations
@@ -53,10 +60,14 @@ from collections import Counter
 from operator import itemgetter
 from typing import Callable
 
+import numpy as np
 from scipy.stats import chisquare
+from twisted.internet.defer import Deferred, succeed
+from twisted.internet.task import Clock
 
 from games.cards import full_deck
-from games.dealer import fisher_yates
+from games.dealer import Dealer, fisher_yates
+from server.rng_audit.collector import AuditCollector
 
 Shuffle = Callable[[list[int]], list[int]]
 SMALL = 2**30  # CPython's one-digit integers
@@ -269,6 +280,8 @@ def main() -> None:
     parser.add_argument("--decks", type=int, default=None, help="decks per run (default 40,000; --quick 5,000)")
     parser.add_argument("--plain-decks", type=int, default=None, help="decks per run of the plain loop (default 5,000)")
     parser.add_argument("--repeats", type=int, default=None, help="default 7; --quick 3")
+    parser.add_argument("--report-deals", type=int, default=None,
+                        help="deals for the monthly report's time and memory (default 10,000,000; --quick 200,000)")
     options = parser.parse_args()
     decks = options.decks or (5_000 if options.quick else 40_000)
     plain_decks = options.plain_decks or (1_000 if options.quick else 5_000)
@@ -300,6 +313,63 @@ def main() -> None:
         ratio = rates["production"] / rates["plain"]
         print(f"  target: production >= 10x the plain loop ({clock} time): {ratio:.1f}x, "
               f"{'met' if ratio >= 10 else 'NOT met'}")
+    collection_cost(repeats)
+    report_cost(options.report_deals or (200_000 if options.quick else 10_000_000))
+
+
+class _NoDb:
+    """The collector's flushes go nowhere: what is measured is the deal's side."""
+
+    def transaction(self, fn: Callable[..., object]) -> "Deferred[int]":
+        return succeed(0)
+
+
+def collection_cost(repeats: int) -> None:
+    """The RNG audit's collection per deal: ``Dealer.new_deck`` with the production observer
+    (server/rng_audit/collector.py) against the same dealer without it, in turns."""
+    audit = AuditCollector(_NoDb(), Clock(), {"t1a2b3c4": "HOLDEM"}.get, flush_deals=10**9, flush_seconds=0)
+    bare, observed = Dealer(), Dealer(observer=audit)
+    deals = 20_000
+    without, with_audit = [], []
+    for _ in range(repeats):
+        for dealer, into in ((bare, without), (observed, with_audit)):
+            start = time.perf_counter()
+            for i in range(deals):
+                dealer.new_deck(f"t1a2b3c4-{i:012x}")
+            into.append((time.perf_counter() - start) / deals * 1e6)
+    a, b = statistics.median(without), statistics.median(with_audit)
+    print(f"collection per deal (medians of {repeats} x {deals:,} decks): new_deck {a:.2f} us without the observer, "
+          f"{b:.2f} us with it: +{b - a:.2f} us a deal ({100 * (b - a) / a:.0f}%)")
+
+
+def _rss_mib(field: str) -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def report_cost(deals: int) -> None:
+    """The whole monthly report (frontal/rng_audit/report.py) on ``deals`` decks shuffled by the
+    production dealer: the time to shuffle them is printed apart; the report's time and the
+    process's RSS high-water mark are the figures (target: 10,000,000 deals in under a minute)."""
+    from frontal.rng_audit.report import month_report
+
+    start = time.perf_counter()
+    decks = np.empty((deals, 52), dtype=np.uint8)
+    for row in range(deals):
+        decks[row] = fisher_yates(list(range(52)))
+    shuffled = time.perf_counter() - start
+    before = _rss_mib("VmRSS")
+    start = time.perf_counter()
+    report = month_report(decks, "2026-11", progress=lambda message: print(f"    {message}", flush=True))
+    seconds = time.perf_counter() - start
+    summary = report.json["summary"]
+    print(f"monthly report on {deals:,} production decks (shuffled in {shuffled:.0f} s, {decks.nbytes / 2**20:.0f} MiB): "
+          f"{seconds:.1f} s; RSS {before:.0f} MiB before, high-water {_rss_mib('VmHWM'):.0f} MiB; "
+          f"passed: {summary['passed']}; target under 60 s at 10,000,000: "
+          f"{'met' if seconds < 60 else 'NOT met'}{'' if deals >= 10_000_000 else ' (not this size)'}")
 
 
 if __name__ == "__main__":
