@@ -47,8 +47,9 @@ def test_all_orders_of_a_small_deck_are_equally_likely() -> None:
 
 
 def test_orders_are_equally_likely_when_indices_need_rejections() -> None:
-    # 6 cards: indices up to 5 take 3 bits, and 6 or 7 must be drawn again; keeping them
-    # (modulo, or clamping) would skew the 720 orders.
+    # 6 cards: a two-byte number per deck, drawn again at or above 65,520 (the largest
+    # multiple of 720 under 2^16): keeping the values above it (modulo, or clamping) would
+    # skew the 720 orders.
     counts = Counter(tuple(fisher_yates(list(range(6)))) for _ in range(144_000))
     assert len(counts) == 720
     assert chisquare(list(counts.values())).pvalue > 1e-6
