@@ -82,7 +82,9 @@ class Struck:
         return self.stake - self.top_up
 
 
-class BetDesk:
+class Desk:
+    """What a betting desk works with: the database, the sensor, the rules, the account checks."""
+
     def __init__(self, db: Database, sensor: Sensor, settings: BetSettings,
                  eligible: Callable[[accounts.Session], Awaitable[Any]],
                  check_stake: Callable[[accounts.Session, Any, int], Awaitable[None]] | None = None) -> None:
@@ -91,6 +93,9 @@ class BetDesk:
         self.settings = settings
         self.eligible = eligible
         self.check_stake = check_stake
+
+
+class BetDesk(Desk):
 
     def handlers(self) -> dict[str, Handler]:
         return {"sports_slip_price": self.price, "sports_bet_place": self.place, "sports_bets": self.list_bets}
@@ -167,7 +172,7 @@ class BetDesk:
         total = sum(s.player_stake for s in struck)
         player_id = session.player.id
         use_bonus = bool(message.get("use_bonus"))
-        funds = await self.db.transaction(lambda c: _funds(c, player_id))
+        funds = await self.db.transaction(lambda c: funds_of(c, player_id))
         if funds.solde + (funds.bonus if use_bonus else 0) < total:
             raise ProtocolError("insufficient_funds", f"the slip stakes {total} cents, the account holds "
                                                       f"{funds.solde}" + (f" and {funds.bonus} of bonus" if use_bonus else ""))
@@ -189,7 +194,7 @@ class BetDesk:
                          found: dict[int, SelectionForBet], use_bonus: bool) -> dict[str, Any]:
         player_id = session.player.id
         tech = coupon_code()
-        funds = await self.db.transaction(lambda c: _funds(c, player_id))
+        funds = await self.db.transaction(lambda c: funds_of(c, player_id))
         bonus = min(funds.bonus, bet.player_stake) if use_bonus else 0
         from_solde = bet.player_stake - bonus
 
@@ -268,9 +273,10 @@ class Funds:
     bonus: int
 
 
-def _funds(c: Connection, player_id: str) -> Funds:
+def funds_of(c: Connection, player_id: str, licence: str = LICENCE) -> Funds:
+    """The solde and the bonus compartment of ``licence`` (PS for sports, PH for races)."""
     account = solde_account(c, player_id)
-    bonus_account = player_account(player_id, "bonus", LICENCE)
+    bonus_account = player_account(player_id, "bonus", licence)
     return Funds(account, ledger.balance(c, account), bonus_account, ledger.balance(c, bonus_account))
 
 

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from lxml import etree
 from sqlalchemy import insert
@@ -52,19 +52,15 @@ from sqlalchemy.engine import Connection
 
 from frontal.builders.header import Header
 from frontal.builders.pahi import RaceBet, build_pahimise
-from frontal.sensor import Sensor
 from games.betslip import BetType, Choice, EachWay, Leg, Slip, SlipError, SlipRefused, Stake, check_slip, settle
-from server import accounts
 from server.cardroom.buy_in import euros
-from server.db.pool import Database
 from server.player_requests import player_header, session_of, traced
 from server.protocol.errors import ProtocolError
 from server.sportsbook.bet_tables import sports_bet_markets, sports_bets
-from server.sportsbook.bets import STAKES, BetSettings, Funds, Handler, coupon_code
+from server.sportsbook.bets import STAKES, Desk, Funds, Handler, coupon_code, funds_of
 from server.sportsbook.for_bets import RACE_BET_TYPES, SelectionForBet, selection_for_bet
 from server.wallet import ledger
-from server.wallet.ledger import InsufficientFunds, Posting, player_account
-from server.wallet.solde import solde_account
+from server.wallet.ledger import InsufficientFunds, Posting
 
 LICENCE = "PH"
 RACE_KINDS = ("win", "each_way")
@@ -165,13 +161,6 @@ def clair(selection: SelectionForBet, each_way: bool, reference: str) -> str:
     return head + middle + tail
 
 
-def race_funds(c: Connection, player_id: str) -> Funds:
-    """The solde and the PH bonus compartment (bets._funds reads the PS one)."""
-    account = solde_account(c, player_id)
-    bonus_account = player_account(player_id, "bonus", LICENCE)
-    return Funds(account, ledger.balance(c, account), bonus_account, ledger.balance(c, bonus_account))
-
-
 def pahimise(header: Header, selection: SelectionForBet, data: dict[str, Any], funds: Funds, from_solde: int,
              bonus: int) -> etree._Element:
     race = selection.race
@@ -185,16 +174,7 @@ def pahimise(header: Header, selection: SelectionForBet, data: dict[str, Any], f
         bonus_avant=bonus_move[0], bonus_mouvement=bonus_move[1], bonus_apres=bonus_move[2]))
 
 
-class RaceDesk:
-    def __init__(self, db: Database, sensor: Sensor, settings: BetSettings,
-                 eligible: Callable[[accounts.Session], Awaitable[Any]],
-                 check_stake: Callable[[accounts.Session, Any, int], Awaitable[None]] | None = None) -> None:
-        self.db = db
-        self.sensor = sensor
-        self.settings = settings
-        self.eligible = eligible
-        self.check_stake = check_stake
-
+class RaceDesk(Desk):
     def handlers(self) -> dict[str, Handler]:
         return {"race_bet_place": self.place}
 
@@ -216,7 +196,7 @@ class RaceDesk:
         max_return = int(settle(slip).max_return.scaleb(2))
         player_id = session.player.id
         use_bonus = bool(message.get("use_bonus"))
-        funds = await self.db.transaction(lambda c: race_funds(c, player_id))
+        funds = await self.db.transaction(lambda c: funds_of(c, player_id, LICENCE))
         bonus = min(funds.bonus, total) if use_bonus else 0
         from_solde = total - bonus
         if funds.solde < from_solde:

@@ -16,7 +16,7 @@ import pytest
 from frontal.rng_audit.from_vault import (VaultLotError, dealt_counts_from_decks, dealt_statistics, dealt_tests,
                                           deck_inputs, equal, hands_from_lot, main_from_vault)
 from games.cards import to_annex
-from tests.accounts.test_account_life import dns_server, opened, verified_events  # noqa: F401
+from tests.accounts.test_account_life import dns_server, verified_events  # noqa: F401
 
 # ------------------------------------------------------------------ a synthetic lot
 
@@ -161,30 +161,11 @@ def test_vault_counts_equal_the_stored_decks_counts(server_factory: Any, db_url:
     from server.db.engine import make_engine
     from server.rng_audit.store import month_decks
     from server.rng_audit.tables import rng_audit_chunks
-    from tests.cardroom.test_cash_game import seat_bot, start, until, vault_settled
-    from tests.rng_audit_collection.test_server_collection import dealing_order
+    from tests.rng_audit_collection.test_server_collection import dealing_order, play_audited_session
 
-    server = start(server_factory, dns_server, **{"rng_audit.flush_seconds": 3600.0})
-    status, table = server.api("POST", "/api/poker/tables", {
-        "name": "Vault", "small_blind_cents": 10, "big_blind_cents": 20, "seats": 6, "buy_in_min_cents": 1000,
-        "buy_in_max_cents": 3000, "rake_percent": "0", "rake_cap_cents": 0, "decision_seconds": 5})
-    assert status == 201, table
-    table_id = table["table_id"]
-    players = []
-    for index, login in enumerate(("ada", "basile", "cyril")):
-        client, player_id = opened(server, login)
-        bot = seat_bot(client, index, all_in=0.0, raise_=0.15)
-        client.call("table_join", table_id=table_id, buy_in_cents=2000)
-        players.append((client, player_id, bot))
+    # The collector's last flush happens at the clean stop the session ends with.
+    server, _, players = play_audited_session(server_factory, db_url, dns_server, HANDS)
     watcher = players[0][2]
-    until(lambda: len(watcher.table_events("hand_result")) >= HANDS, what=f"{HANDS} hands")
-    for client, _, bot in players:
-        reply = client._wait(lambda: bot.send_after_acks("table_leave", table_id=table_id), 30)
-        assert reply["type"] == "result", reply
-    until(lambda: all(any(m.get("event") == "left" and m.get("player_id") == pid for m in b.received)
-                      for _, pid, b in players), what="everyone left")
-    vault_settled(db_url, [b for _, _, b in players])
-    assert server.stop() == 0  # the collector's last flush happens at the clean stop
 
     engine = make_engine(db_url)
     with engine.connect() as c:

@@ -15,7 +15,10 @@ from server.db.engine import make_engine
 from server.rng_audit.store import month_counters, month_decks, recount
 from server.rng_audit.tables import rng_audit_chunks
 from tests.accounts.test_account_life import dns_server, opened, verified_events  # noqa: F401
+from client.blocking import BlockingClient
+from client.poker_bot import PokerBot
 from tests.cardroom.test_cash_game import hole_cards_from_vault, seat_bot, start, until, vault_settled
+from tests.support import ServerProcess
 
 HANDS = 8
 
@@ -27,9 +30,10 @@ def dealing_order(started: dict[str, Any]) -> list[int]:
     return order[first:] + order[:first]
 
 
-def test_every_deck_dealt_is_stored_once_with_the_hole_cards_at_their_positions(
-        server_factory: Any, db_url: str, dns_server: str, tmp_path: Path) -> None:
-    # A long flush interval: the decks must be written by the stop, not by the timer.
+def play_audited_session(server_factory: Any, db_url: str, dns_server: str,
+                         hands: int) -> tuple[ServerProcess, str, list[tuple[BlockingClient, str, PokerBot]]]:
+    """Three bots play ``hands`` cash hands or more, leave, and the server stops cleanly: a long
+    flush interval, so the decks are written by the stop, not by the timer."""
     server = start(server_factory, dns_server, **{"rng_audit.flush_seconds": 3600.0})
     status, table = server.api("POST", "/api/poker/tables", {
         "name": "Audit", "small_blind_cents": 10, "big_blind_cents": 20, "seats": 6, "buy_in_min_cents": 1000,
@@ -43,7 +47,7 @@ def test_every_deck_dealt_is_stored_once_with_the_hole_cards_at_their_positions(
         client.call("table_join", table_id=table_id, buy_in_cents=2000)
         players.append((client, player_id, bot))
     watcher = players[0][2]
-    until(lambda: len(watcher.table_events("hand_result")) >= HANDS, what=f"{HANDS} hands")
+    until(lambda: len(watcher.table_events("hand_result")) >= hands, what=f"{hands} hands")
     for client, _, bot in players:
         reply = client._wait(lambda: bot.send_after_acks("table_leave", table_id=table_id), 30)
         assert reply["type"] == "result", reply
@@ -51,6 +55,13 @@ def test_every_deck_dealt_is_stored_once_with_the_hole_cards_at_their_positions(
                       for _, pid, b in players), what="everyone left")
     vault_settled(db_url, [b for _, _, b in players])
     assert server.stop() == 0
+    return server, table_id, players
+
+
+def test_every_deck_dealt_is_stored_once_with_the_hole_cards_at_their_positions(
+        server_factory: Any, db_url: str, dns_server: str, tmp_path: Path) -> None:
+    server, table_id, players = play_audited_session(server_factory, db_url, dns_server, HANDS)
+    watcher = players[0][2]
     log = (server.data_dir / "croupier.log.jsonl").read_text()
     assert "stopped cleanly" in log and "RNG audit" not in log  # no failed flush, nothing lost at stop
 
