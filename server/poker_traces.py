@@ -16,6 +16,7 @@ from frontal.builders import po
 from games.betting import Structure
 from games.hand import Rules, Variant
 from games.hand_views import Move, SeatView, ViewRound
+from server.wallet.money import euros
 
 DECISIONS = {
     Move.CHECK: po.Decision.PAROLE,
@@ -44,8 +45,7 @@ def chips(value: int) -> int:
     return value
 
 
-def cents(value: int) -> Decimal:
-    return Decimal(value).scaleb(-2)
+cents = euros  # a cash table's amounts: cents written as euros
 
 
 def typ_poker(rules: Rules) -> str:

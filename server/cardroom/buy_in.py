@@ -26,15 +26,12 @@ from frontal.builders.pasp import BalanceMove
 from server.protocol.errors import ProtocolError
 from server.wallet import ledger
 from server.wallet.ledger import Posting, player_account
+from server.wallet.money import euros
 from server.wallet.operator_movements import PROMOTIONS
 from server.wallet.solde import solde_account
 from server.wallet.tables import ledger_accounts, ledger_entries, ledger_transactions
 
 POKER_LICENCE = "JC"
-
-
-def euros(amount_cents: int) -> Decimal:
-    return Decimal(amount_cents).scaleb(-2)
 
 
 @dataclass(frozen=True)

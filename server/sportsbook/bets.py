@@ -30,7 +30,6 @@ from frontal.builders.pasp import BalanceMove, BetLine, Combination, Prognostic,
 from frontal.sensor import Sensor
 from games.betslip import Limits, PaspBet, SlipRefused, check_slip, paspmise_bets, price, settle
 from server import accounts
-from server.cardroom.buy_in import euros
 from server.db.pool import Database
 from server.player_requests import player_header, session_of, traced
 from server.protocol.errors import ProtocolError
@@ -41,6 +40,7 @@ from server.wallet import ledger
 from server.wallet.ledger import InsufficientFunds, Posting, operator_account, player_account
 from server.wallet.operator_movements import PROMOTIONS
 from server.wallet.solde import solde_account
+from server.wallet.money import euros
 
 STAKES = operator_account("sportsbook-stakes")
 LICENCE = "PS"

@@ -53,7 +53,6 @@ from sqlalchemy.engine import Connection
 from frontal.builders.header import Header
 from frontal.builders.pahi import RaceBet, build_pahimise
 from games.betslip import BetType, Choice, EachWay, Leg, Slip, SlipError, SlipRefused, Stake, check_slip, settle
-from server.cardroom.buy_in import euros
 from server.player_requests import player_header, session_of, traced
 from server.protocol.errors import ProtocolError
 from server.sportsbook.bet_tables import sports_bet_markets, sports_bets
@@ -61,6 +60,7 @@ from server.sportsbook.bets import STAKES, Desk, Funds, Handler, coupon_code, fu
 from server.sportsbook.for_bets import RACE_BET_TYPES, SelectionForBet, selection_for_bet
 from server.wallet import ledger
 from server.wallet.ledger import InsufficientFunds, Posting
+from server.wallet.money import euros
 
 LICENCE = "PH"
 RACE_KINDS = ("win", "each_way")

@@ -40,7 +40,6 @@ from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
 from games.betslip import DeadHeat, Outcome, Result, settle
-from server.cardroom.buy_in import euros
 from server.notices import Notice, insert_notice
 from server.sportsbook.bet_tables import sports_bets
 from server.sportsbook.bets import STAKES
@@ -50,6 +49,7 @@ from server.sportsbook.settlement import BOOK, _resettle
 from server.wallet import ledger
 from server.wallet.ledger import Posting
 from server.wallet.solde import solde_account
+from server.wallet.money import euros
 
 RULE4_CAP = 90  # pence in the pound, whatever the number of non-runners
 

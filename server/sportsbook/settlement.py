@@ -32,7 +32,6 @@ from twisted.internet.defer import Deferred, DeferredLock
 from twisted.logger import Logger
 
 from games.betslip import settle
-from server.cardroom.buy_in import euros
 from server.db.pool import Database
 from server.notices import Notice, NoticeService, insert_notice
 from server.sportsbook import slips
@@ -43,6 +42,7 @@ from server.wallet import ledger
 from server.wallet.ledger import Posting, operator_account
 from server.wallet.operator_movements import PROMOTIONS
 from server.wallet.solde import solde_account
+from server.wallet.money import euros
 
 log = Logger(namespace="croupier.sportsbook")
 
