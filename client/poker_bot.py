@@ -74,7 +74,7 @@ class PokerBot:
             if self.rebuys > 0:
                 self.rebuys -= 1
                 self.send_after_acks("tournament_rebuy", tournament_id=message["tournament_id"]).addCallback(
-                    self._keep, "tournament_rebuy")
+                    self._keep, "tournament_rebuy", late_ok=True)
             elif self.past_rebuys == "decline":
                 self._decline(message["tournament_id"], tries=0)
 
@@ -83,7 +83,7 @@ class PokerBot:
             if reply.get("code") == "retry" and tries < 50:  # someone's purchase is being paid: soon
                 deferLater(reactor, 0.2, self._decline, tournament_id, tries + 1)
                 return
-            self._keep(reply, "tournament_decline_rebuy")
+            self._keep(reply, "tournament_decline_rebuy", late_ok=True)
 
         self.send_after_acks("tournament_decline_rebuy", tournament_id=tournament_id).addCallback(answered)
 
@@ -91,16 +91,20 @@ class PokerBot:
         def answered(reply: dict[str, Any]) -> None:
             self.replies.append(("tournament_add_on", reply))
             message = reply.get("message", "")
-            if reply.get("type") == "result" or "closed" in message or "one add-on" in message:
-                self.add_on = False  # taken, or too late
+            # Taken, too late, or the tournament already over (its last hand's result can set this off).
+            if (reply.get("type") == "result" or "closed" in message or "one add-on" in message
+                    or reply.get("code") == "unknown_tournament"):
+                self.add_on = False
             elif reply.get("code") not in ("purchase_refused", "retry"):
                 self.errors.append(reply)
 
         assert self.tournament_id is not None
         self.send_after_acks("tournament_add_on", tournament_id=self.tournament_id).addCallback(answered)
 
-    def _keep(self, reply: dict[str, Any], kind: str) -> None:
+    def _keep(self, reply: dict[str, Any], kind: str, late_ok: bool = False) -> None:
         self.replies.append((kind, reply))
+        if late_ok and reply.get("code") == "unknown_tournament":
+            return  # an answer to an offer that lapsed as the tournament ended: nothing happened
         self._check(reply)
 
     def send_after_acks(self, kind: str, **fields: Any) -> Deferred[dict[str, Any]]:
