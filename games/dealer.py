@@ -9,13 +9,16 @@ A :class:`Dealer` takes its decks from a :class:`DeckSource`. Production builds 
 no argument and gets :class:`CsprngDeckSource`; the only other sources live in the
 tests, which inject known decks through this same interface. Every deck the dealer uses
 is reported to an optional :class:`DealObserver` (which card sits at which position, per
-deal), which is what the RNG audit (annex 4.3.2.c) reads.
+deal), which is what the RNG audit (annex 4.3.2.c) reads; so is, when the hand is over, how
+the deck was dealt (:class:`DealEnd`: the seats, the sample seat, the last street), which
+is what the vault's POPARTIE records of the hand show of that deck.
 """
 
 from __future__ import annotations
 
 import math
 import secrets
+from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 from games.cards import DECK_SIZE, Card, CardError, check_distinct, full_deck
@@ -26,9 +29,37 @@ class DeckSource(Protocol):
         """The 52 cards in the order they will be dealt."""
 
 
+BOARD_STREETS = {0: 0, 3: 1, 4: 2, 5: 3}  # board cards dealt -> last street (0 pre-flop .. 3 river)
+
+
+@dataclass(frozen=True)
+class DealEnd:
+    """How a finished hand used its deck.
+
+    ``seats``: players dealt in; hole cards go one at a time in the dealing order (left of
+    the button first). ``sample_index``: the dealing index of the LOWEST seat number, the
+    one hand per deal the audit samples (frontal.rng_audit.from_vault picks the lowest
+    JSiege, which the vault's records show without the button). ``street``: the last street
+    dealt, 0 pre-flop, 1 flop, 2 turn, 3 river."""
+
+    seats: int
+    sample_index: int
+    street: int
+
+    @classmethod
+    def of(cls, dealing_order: Sequence[int], board_cards: int) -> "DealEnd":
+        if not 2 <= len(dealing_order) <= 10 or board_cards not in BOARD_STREETS:
+            raise ValueError(f"{len(dealing_order)} seats and {board_cards} board cards is not a hand")
+        return cls(len(dealing_order), list(dealing_order).index(min(dealing_order)), BOARD_STREETS[board_cards])
+
+
 class DealObserver(Protocol):
     def deck_dealt(self, deal_id: str, deck: tuple[Card, ...]) -> None:
         """``deck[i]`` is the card at position ``i`` of deal ``deal_id``."""
+
+    def deal_closed(self, deal_id: str, end: DealEnd) -> None:
+        """The hand of ``deal_id`` is over (a hand that never ends, e.g. cut by a restart, never
+        calls this)."""
 
 
 def fisher_yates(cards: list[Card]) -> list[Card]:
@@ -144,3 +175,8 @@ class Dealer:
         if self._observer is not None:
             self._observer.deck_dealt(deal_id, tuple(cards))
         return Deck(deal_id, cards)
+
+    def close_deal(self, deal_id: str, dealing_order: Sequence[int], board_cards: int) -> None:
+        """The hand dealt from ``deal_id`` is over: tell the observer how its deck was used."""
+        if self._observer is not None:
+            self._observer.deal_closed(deal_id, DealEnd.of(dealing_order, board_cards))

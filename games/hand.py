@@ -195,6 +195,7 @@ class Hand:
         first_hole = self._after(button)
         start = order.index(first_hole)
         dealing_order = order[start:] + order[:start]
+        self.dealing_order = tuple(dealing_order)
         # One card at a time, left of the button first: card i of the deal goes to seat i mod n.
         dealt = deck.draw(rules.variant.hole_cards * len(order))
         self.hole: dict[int, list[Card]] = {seat: dealt[i::len(order)] for i, seat in enumerate(dealing_order)}

@@ -316,7 +316,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         show(f"{n} deals read")
     previous = previous_reports(args.out, args.month)
     try:
-        report = month_report(stored.decks, args.month, stored.variants, args.alpha, previous, progress=show)
+        report = month_report(stored.decks, args.month, stored.variants, args.alpha, previous, stored.layouts(),
+                              progress=show)
     except ValueError as exc:  # frontal.rng_audit.deck_counts.DeckArrayError included
         return fail(f"the stored decks of {args.month} cannot be audited: {exc}")
     json_path = args.out / f"rng-audit-{args.month}.json"

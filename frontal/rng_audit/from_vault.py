@@ -47,9 +47,9 @@ from frontal.rng_audit.dealt_cards import (CATEGORY_COUNTS, DEALT_NULL, combo_in
                                            flop_texture_probs, flop_textures, starting_class, starting_class_probs)
 from frontal.rng_audit.result import TestResult
 from games.cards import from_annex
+from games.dealer import BOARD_STREETS
 
 HOLE_CARDS = 2  # Hold'em only: the 1326 combinations and 169 classes are two-card statistics
-BOARD_STREETS = {0: 0, 3: 1, 4: 2, 5: 3}  # board length -> last street dealt (0 pre-flop .. 3 river)
 
 
 class VaultLotError(ValueError):

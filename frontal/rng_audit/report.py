@@ -12,10 +12,12 @@ Sections, in order:
 2. ``regulator_table``: the dealt-card statistics the regulator can recompute from the
    vault's POPARTIE (``from_vault.dealt_tests``), here computed from the Hold'em decks
    with the dealing order of the collection (``codec``): seat k of n holds positions k
-   and n + k, flop 2n+1..2n+3, turn 2n+5, river 2n+7. The stored chunks do NOT hold the
-   seat count nor the last street reached, so unless the caller passes them every deal
-   is taken as ``assumed_seats`` seats (default 2) run out to the river; the JSON says
-   which. Holm across the table.
+   and n + k, flop 2n+1..2n+3, turn 2n+5, river 2n+7. Each deal's seats, sampled seat and
+   last street come from its hand's recorded end (``layouts``, ``store.month_decks``), so
+   the counts are exactly those ``from-vault`` recomputes from the same hands; deals
+   without an end are left out and counted. Without ``layouts`` (decks from a shuffler,
+   not from play) every deal is taken as ``assumed_seats`` seats (default 2) run out to
+   the river and the JSON says "ASSUMED". Holm across the table.
 3. ``deck_battery``: ``battery.run_battery`` (eight deck-order tests, Holm across them).
 4. ``card_position``: the 52x52 card x position counts and standardized residuals.
 5. ``power``: deals needed for 99 % power (``power.power_table``) and this month's power.
@@ -56,6 +58,15 @@ Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
+class DealLayouts:
+    """Per deal, how its hand used the deck (games.dealer.DealEnd); ``seats`` 0: no end known."""
+
+    seats: np.ndarray
+    sample_index: np.ndarray
+    streets: np.ndarray
+
+
+@dataclass(frozen=True)
 class MonthReport:
     json: dict[str, Any]
     html: str
@@ -75,9 +86,14 @@ def starting_class_labels() -> list[str]:
     return pairs + [u + "s" for u in unpaired] + [u + "o" for u in unpaired]
 
 
-def holdem_counts(decks: np.ndarray, seats: np.ndarray, streets: np.ndarray) -> DealtCounts:
-    """``from_vault.dealt_counts_from_decks`` vectorised by seat count (sample seat = first dealt)."""
+def holdem_counts(decks: np.ndarray, seats: np.ndarray, streets: np.ndarray,
+                  sample_index: np.ndarray | None = None) -> DealtCounts:
+    """``from_vault.dealt_counts_from_decks`` vectorised by seat count (sample seat: dealing
+    index ``sample_index[d]``, default 0, the first seat dealt)."""
     decks = np.asarray(decks)
+    sample = np.zeros(len(decks), np.int64) if sample_index is None else np.asarray(sample_index, np.int64)
+    if np.any((sample < 0) | (sample >= seats)):
+        raise ValueError("a sample index outside the deal's seats")
     holes, samples = [], []
     boards = np.full((len(decks), 5), -1, np.int64)
     for n in np.unique(seats):
@@ -85,7 +101,8 @@ def holdem_counts(decks: np.ndarray, seats: np.ndarray, streets: np.ndarray) -> 
         cols = np.concatenate([np.arange(2 * n), 2 * n + np.array([1, 2, 3, 5, 7])])
         sub = decks[np.ix_(rows, cols)].astype(np.int64)  # only the dealt positions
         holes.append(np.stack([sub[:, [i, n + i]] for i in range(n)], axis=1).reshape(-1, 2))
-        samples.append(sub[:, [0, n]])
+        local, k = np.arange(len(rows)), sample[rows]
+        samples.append(np.stack([sub[local, k], sub[local, n + k]], axis=1))
         boards[rows] = sub[:, 2 * n:]
     cut = np.array([0, 3, 4, 5])[streets]
     boards = np.where(np.arange(5)[None, :] < cut[:, None], boards, -1)
@@ -102,8 +119,7 @@ def _rows(results: Sequence[TestResult], alpha: float, prefix: str = "") -> list
 
 
 def _regulator_table(decks: np.ndarray, variants: np.ndarray | None, alpha: float,
-                     seats_per_deal: np.ndarray | None, dealt_streets: np.ndarray | None,
-                     assumed_seats: int) -> dict[str, Any]:
+                     layouts: DealLayouts | None, assumed_seats: int) -> dict[str, Any]:
     if variants is None:
         chosen = np.arange(len(decks))
         variant_note = "no variant codes given: every deal taken as Hold'em"
@@ -111,28 +127,33 @@ def _regulator_table(decks: np.ndarray, variants: np.ndarray | None, alpha: floa
         chosen = np.flatnonzero(np.asarray(variants) == HOLDEM_CODE)
         variant_note = ("Hold'em deals only (variant code 1); Omaha deals four hole cards and UNKNOWN deals "
                         "(a table the rooms no longer know) have no known dealing layout")
-    if seats_per_deal is None:
+    unended = 0
+    if layouts is None:
         seats = np.full(len(chosen), assumed_seats, np.int64)
-        seats_note = (f"ASSUMED: the stored chunks do not record the seat count of a deal; every deal is taken as "
-                      f"{assumed_seats} seats (first seat dealt: positions 0 and {assumed_seats})")
-    else:
-        seats = np.asarray(seats_per_deal, np.int64)[chosen]
-        seats_note = "seat count per deal given by the caller"
-    if dealt_streets is None:
+        sample = np.zeros(len(chosen), np.int64)
+        seats_note = (f"ASSUMED: no hand ends were given; every deal is taken as {assumed_seats} seats, the first "
+                      f"seat dealt sampled (positions 0 and {assumed_seats})")
         streets = np.full(len(chosen), 3, np.int64)
-        streets_note = ("ASSUMED: the stored chunks do not record the last street reached; every deal is run out "
-                        "to the river (the board the deck would have dealt). This also removes the selection "
-                        "effect of real boards (dealt_cards module docstring); the vault's real boards are the "
-                        "subset of these that were dealt")
+        streets_note = ("ASSUMED: no hand ends were given; every deal is run out to the river (the board the deck "
+                        "would have dealt)")
     else:
-        streets = np.asarray(dealt_streets, np.int64)[chosen]
-        streets_note = "last street per deal given by the caller"
+        ended = np.asarray(layouts.seats)[chosen] > 0
+        unended = int(len(chosen) - ended.sum())
+        chosen = chosen[ended]
+        seats = np.asarray(layouts.seats, np.int64)[chosen]
+        sample = np.asarray(layouts.sample_index, np.int64)[chosen]
+        streets = np.asarray(layouts.streets, np.int64)[chosen]
+        seats_note = ("seats dealt in and the sampled seat (the lowest seat number, as from-vault picks the lowest "
+                      "JSiege) as each hand recorded them at its end")
+        streets_note = (f"board cards counted up to the last street each hand dealt; {unended} Hold'em deals whose "
+                        "hand has no recorded end (cut by a restart, or its end lost in a crash) are left out, as "
+                        "the vault holds no complete hand for them")
     if np.any((seats < 2) | (seats > 10)) or np.any((streets < 0) | (streets > 3)):
         raise ValueError("2..10 seats and streets 0..3 only")
     counts = None  # summed over chunks: memory stays bounded on a 10^7-deal month
     for start in range(0, len(chosen), CHUNK):
         part = slice(start, start + CHUNK)
-        c = holdem_counts(decks[chosen[part]], seats[part], streets[part])
+        c = holdem_counts(decks[chosen[part]], seats[part], streets[part], sample[part])
         counts = c if counts is None else DealtCounts(*(getattr(counts, f.name) + getattr(c, f.name)
                                                         for f in fields(DealtCounts)))
     if counts is None:
@@ -143,10 +164,10 @@ def _regulator_table(decks: np.ndarray, variants: np.ndarray | None, alpha: floa
         "source": ("dealt-card statistics only: the regulator recomputes every one of them from the vault's POPARTIE "
                    "records (`croupier rng-audit from-vault`, frontal/rng_audit/from_vault.py)"),
         "dealing_order": ("seat k of n (from left of the button) holds deck positions k and n+k; burn 2n, flop "
-                          "2n+1..2n+3, burn 2n+4, turn 2n+5, burn 2n+6, river 2n+7; one hand per deal = the first "
-                          "seat dealt"),
+                          "2n+1..2n+3, burn 2n+4, turn 2n+5, burn 2n+6, river 2n+7; one hand per deal = the "
+                          "sampled seat"),
         "variants": variant_note, "seats": seats_note, "streets": streets_note,
-        "deals_used": int(len(chosen)),
+        "deals_used": int(len(chosen)), "deals_without_end": unended,
         "multiple_testing": "Holm-Bonferroni across this table; a row fails iff its Holm-adjusted p < alpha",
         "passed": all(r["verdict"] == "pass" for r in rows),
         "tests": rows,
@@ -208,8 +229,8 @@ def _across_months(month: str, current: dict[str, float], previous: Mapping[str,
 
 def month_report(decks: np.ndarray, month: str, variants: np.ndarray | None = None, alpha: float = 0.01,
                  previous: Mapping[str, Mapping[str, float]] | None = None,
-                 seats_per_deal: np.ndarray | None = None, dealt_streets: np.ndarray | None = None,
-                 assumed_seats: int = 2, progress: Progress | None = None) -> MonthReport:
+                 layouts: DealLayouts | None = None, assumed_seats: int = 2,
+                 progress: Progress | None = None) -> MonthReport:
     """The month's report. ``previous``: earlier months' ``month_p_values`` (month -> name -> p)."""
     say = progress or (lambda _msg: None)
     decks = np.asarray(decks)
@@ -224,7 +245,9 @@ def month_report(decks: np.ndarray, month: str, variants: np.ndarray | None = No
         codes, k = np.unique(np.asarray(variants), return_counts=True)
         per_variant = {VARIANT_NAMES.get(int(c), f"code {int(c)}"): int(x) for c, x in zip(codes, k)}
     say(f"regulator table (dealt cards) on {n} deals")
-    regulator = _regulator_table(decks, variants, alpha, seats_per_deal, dealt_streets, assumed_seats)
+    if layouts is not None and not len(layouts.seats) == len(layouts.sample_index) == len(layouts.streets) == len(decks):
+        raise ValueError("one hand end (seats, sample index, street) per deal")
+    regulator = _regulator_table(decks, variants, alpha, layouts, assumed_seats)
     say("full-deck battery")
     battery = bat.run_battery(decks, alpha).to_json()
     say("card x position table, power")

@@ -495,6 +495,7 @@ class TableRuntime:
             seated = self._in_hand[seat]
             seated.stack = stack + seated.pending_chips
             seated.pending_chips = 0
+        self.dealer.close_deal(self.id_partie, hand.dealing_order, len(hand.board))
         finished = FinishedHand(self.id_partie, hand, list(self._times), dict(self._in_hand),
                                 {seat: seat_view(hand, seat) for seat in self._in_hand})
         self.hand = None

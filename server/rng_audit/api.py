@@ -54,6 +54,6 @@ class RngAuditApi:
             return 404, {"error": "no_deals", "message": f"fewer than two deals stored for {month}"}
         previous = {m: p for m, p in self._p_values.items() if m < month}
         report = await threads.deferToThread(month_report, stored.decks, month, stored.variants, self.alpha,
-                                             previous)
+                                             previous, stored.layouts())
         self._p_values[month] = month_p_values(report.json)
         return 200, report.json

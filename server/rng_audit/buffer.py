@@ -8,6 +8,13 @@ stored, and completed by :meth:`count_pending` at flush time, so a flushed chunk
 counter increments always agree. Encoding for the database (JSON, byte strings) waits for
 the flush, which runs on a pool thread. Once a buffer is handed to a flush the collector
 never touches it again, so the pool thread reads it without locks.
+
+A hand's end (``games.dealer.DealEnd``: seats, sample seat, last street) usually comes
+after its deal has been flushed, so it is kept apart, in the buffer of the deal's month,
+naming its deal by (buffer, index). The deal's chunk number is only known once that buffer
+is written (``chunk``, set by ``store.write_buffers`` before it writes the ends of the
+same flush); a buffer merged into an earlier one after a failed flush says where its deals
+went (``moved``), so :meth:`resolve` always finds the deal's stored place.
 """
 
 from __future__ import annotations
@@ -46,6 +53,10 @@ class MonthBuffer:
         self.counts: dict[int, Counts] = {}  # variant code -> counts[card, position]
         self.deals: dict[int, int] = {}  # variant code -> deals counted
         self._counted = 0  # deals already in self.counts
+        self.chunk: int | None = None  # this buffer's chunk number, once written
+        self.moved: tuple[MonthBuffer, int] | None = None  # merged into (buffer, at this offset)
+        self.end_refs: list[tuple[MonthBuffer, int]] = []  # the deal of each end: (its buffer, index)
+        self.end_layouts = bytearray()  # 3 bytes an end: seats, sample index, last street
 
     def __len__(self) -> int:
         return len(self.variants)
@@ -62,6 +73,25 @@ class MonthBuffer:
         self.hands.append(hand)
         if len(self.variants) - self._counted >= COUNT_BLOCK:
             self.count_pending()
+
+    def add_end(self, deal_buffer: "MonthBuffer", index: int, seats: int, sample_index: int, street: int) -> None:
+        self.end_refs.append((deal_buffer, index))
+        self.end_layouts += bytes((seats, sample_index, street))
+
+    @property
+    def ends(self) -> int:
+        return len(self.end_refs)
+
+    @staticmethod
+    def resolve(buffer: "MonthBuffer", index: int) -> tuple[int, int]:
+        """(chunk, index in the chunk) of a deal named by (buffer, index); the buffer (or the one
+        it was merged into) must have been written."""
+        while buffer.moved is not None:
+            buffer, offset = buffer.moved
+            index += offset
+        if buffer.chunk is None:
+            raise RuntimeError(f"RNG audit: the deal {index} of a {buffer.month} buffer is not written yet")
+        return buffer.chunk, index
 
     def count_pending(self) -> None:
         """Add the deals not yet counted to the counts."""
@@ -89,6 +119,9 @@ class MonthBuffer:
         assert later.month == self.month
         self.count_pending()
         later.count_pending()
+        later.moved = (self, len(self))
+        self.end_refs.extend(later.end_refs)
+        self.end_layouts += later.end_layouts
         for i in range(len(later)):
             table_id = later.tables[later.table_index[i]]
             number = self._table_numbers.get(table_id)

@@ -15,6 +15,12 @@ that are kept are an unselected sample (losing them depends on when the crash ha
 not on the cards), so no statistic is biased, only its sample is slightly smaller. A
 failed flush (database down) is not lost: its deals go back in front of the buffer and
 the next flush retries them.
+
+Hand ends (``deal_closed``: seats, sample seat, last street) are buffered the same way and
+stored apart (``rng_audit_ends``), pointing at their deal's chunk and index: the regulator's
+table needs them to count the cards a hand really dealt. A hand that never ends in this
+process (cut by a restart, or its end lost in a crash) has no end: the report leaves its
+deal out of that table and says how many, and the full-deck battery still counts it.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 
 from games.cards import Card
+from games.dealer import DealEnd
 from server.rng_audit.buffer import MonthBuffer
 from server.rng_audit.codec import month_bounds, split_deal_id, variant_code
 from server.rng_audit.store import write_buffers
@@ -48,6 +55,10 @@ class Clock(Protocol):
 #: table id -> the variant name it deals (games.hand.Variant name), None if unknown.
 VariantOf = Callable[[str], "str | None"]
 
+#: Hands dealt and not yet ended that are remembered; past it the oldest is forgotten (a
+#: hand cut without a restart, e.g. by a table's failure, must not grow this for ever).
+OPEN_DEALS_LIMIT = 1 << 16
+
 
 class AuditCollector:
     def __init__(self, db: Transactions, clock: Clock, variant_of: VariantOf, *,
@@ -63,8 +74,11 @@ class AuditCollector:
         self._in_flight: Deferred[Any] | None = None
         self._flush_soon: Any = None
         self._loop: LoopingCall | None = None
+        self._open: dict[str, tuple[MonthBuffer, int]] = {}  # deal id -> where its deck is buffered
         self.deals_seen = 0
         self.deals_written = 0
+        self.ends_seen = 0
+        self.failed_flushes = 0
 
     # -- the dealer's side -------------------------------------------------------------------
 
@@ -76,11 +90,26 @@ class AuditCollector:
         table_id, hand = split_deal_id(deal_id)
         # The Dealer checked 52 distinct cards in 0..51: each fits a byte as is (codec).
         buffer.add(table_id, hand, variant_code(self._variant_of(table_id)), int(now * 1_000_000), bytes(deck))
+        if len(self._open) >= OPEN_DEALS_LIMIT:
+            del self._open[next(iter(self._open))]
+        self._open[deal_id] = (buffer, len(buffer) - 1)
         self.deals_seen += 1
         self._pending += 1
         if self._pending >= self.flush_deals and self._flush_soon is None:
             # Not from inside the deal: the flush starts once the hand's start has returned.
             self._flush_soon = self._clock.callLater(0, self._flush_now)
+
+    def deal_closed(self, deal_id: str, end: DealEnd) -> None:
+        opened = self._open.pop(deal_id, None)
+        if opened is None:
+            return  # dealt before this process started: its deck was not seen here
+        deal_buffer, index = opened
+        # Stored with its deal's month, wherever the clock is now.
+        home = self._buffers.get(deal_buffer.month)
+        if home is None:
+            home = self._buffers[deal_buffer.month] = MonthBuffer(deal_buffer.month, deal_buffer.start, deal_buffer.end)
+        home.add_end(deal_buffer, index, end.seats, end.sample_index, end.street)
+        self.ends_seen += 1
 
     def _month_buffer(self, now: float) -> MonthBuffer:
         month, start, end = month_bounds(now)
@@ -132,6 +161,7 @@ class AuditCollector:
         def failed(failure: Any) -> None:
             self._in_flight = None
             log.failure("RNG audit flush failed; {count} deals kept for the next one", failure, count=count)
+            self.failed_flushes += 1
             self._put_back(buffers)
             done.callback(0)
 
@@ -141,6 +171,8 @@ class AuditCollector:
     def _put_back(self, buffers: list[MonthBuffer]) -> None:
         """Failed deals go back in front of whatever was dealt meanwhile, keeping deal order."""
         later = self._buffers
+        for buffer in buffers:
+            buffer.chunk = None  # its write was rolled back
         self._buffers = {b.month: b for b in buffers}
         for month, buffer in later.items():
             if month in self._buffers:
@@ -171,8 +203,10 @@ class AuditCollector:
         if not self._buffers:
             return succeed(None)
 
+        failures = self.failed_flushes
+
         def after(written: int) -> "Deferred[None] | None":
-            if not written:
+            if self.failed_flushes > failures:
                 # No retry loop at shutdown: the log says how many deals are not stored.
                 log.error("RNG audit: {count} deals could not be written at stop", count=self._pending)
                 return None

@@ -11,6 +11,14 @@ the epoch, UTC) and ``hands`` (JSON list: the deal id's suffix after the table i
 array (row = card byte, column = position) of how often each card sat at each position,
 and ``deals`` how many deals. Written in the same transaction as the chunks they count,
 so they always equal a recount of the month's decks.
+
+``rng_audit_ends``: how the hands of the month's deals ended, one row per month touched by
+one flush (``batch`` 1, 2, ... in flush order). Per end: ``deal_chunks`` and
+``deal_index`` (uint32 little-endian each) name the deal (its chunk, its index in the
+chunk's arrays), ``layouts`` holds three bytes (seats dealt in, dealing index of the lowest
+seat, last street dealt 0..3: ``games.dealer.DealEnd``). A deal has at most one end; a deal
+without one (its hand cut by a restart, or its end lost in a crash) is left out of the
+regulator's table.
 """
 
 from __future__ import annotations
@@ -43,4 +51,16 @@ rng_audit_counters = Table(
     Column("deals", BigInteger(), nullable=False),
     Column("counts", LargeBinary(), nullable=False),  # 52 * 52 * 8 bytes
     Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+rng_audit_ends = Table(
+    "rng_audit_ends",
+    metadata,
+    Column("month", String(7), primary_key=True),  # the month of the deals (not of the ends)
+    Column("batch", Integer(), primary_key=True),  # 1, 2, ... within the month, in flush order
+    Column("count", Integer(), nullable=False),
+    Column("deal_chunks", LargeBinary(), nullable=False),  # count * 4 bytes
+    Column("deal_index", LargeBinary(), nullable=False),  # count * 4 bytes
+    Column("layouts", LargeBinary(), nullable=False),  # count * 3 bytes
+    Column("written_at", UTCDateTime(), nullable=False),
 )

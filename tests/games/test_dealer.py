@@ -10,7 +10,7 @@ from scipy.stats import chisquare
 
 from games import dealer as dealer_module
 from games.cards import DECK_SIZE, CardError, full_deck, parse_cards
-from games.dealer import CsprngDeckSource, Dealer, DeckExhausted, fisher_yates
+from games.dealer import CsprngDeckSource, DealEnd, Dealer, DeckExhausted, fisher_yates
 
 
 class FixedDeck:
@@ -27,9 +27,13 @@ class FixedDeck:
 class Recorder:
     def __init__(self) -> None:
         self.seen: list[tuple[str, tuple[int, ...]]] = []
+        self.ended: list[tuple[str, DealEnd]] = []
 
     def deck_dealt(self, deal_id: str, deck: tuple[int, ...]) -> None:
         self.seen.append((deal_id, deck))
+
+    def deal_closed(self, deal_id: str, end: DealEnd) -> None:
+        self.ended.append((deal_id, end))
 
 
 def test_every_shuffle_is_a_permutation_and_they_differ() -> None:
@@ -86,6 +90,20 @@ def test_injected_decks_deal_in_order_and_the_audit_sees_every_deck() -> None:
     with pytest.raises(DeckExhausted):
         deck.draw(50)
     assert recorder.seen == [("hand-1", tuple(FixedDeck(top).cards))]
+
+
+def test_the_end_of_a_deal_names_its_seats_sample_seat_and_last_street() -> None:
+    recorder = Recorder()
+    dealer = Dealer(FixedDeck([]), recorder)
+    dealer.close_deal("hand-1", [4, 6, 1, 2], 3)  # dealt from seat 4; seat 1 is dealt third
+    dealer.close_deal("hand-2", [2, 5], 0)
+    dealer.close_deal("hand-3", [9, 3, 7], 5)
+    assert recorder.ended == [("hand-1", DealEnd(4, 2, 1)), ("hand-2", DealEnd(2, 0, 0)), ("hand-3", DealEnd(3, 1, 3))]
+    assert DealEnd.of([1, 2, 3], 4).street == 2
+    for order, board in (([1], 0), (list(range(11)), 0), ([1, 2], 2), ([1, 2], 6)):
+        with pytest.raises(ValueError):
+            dealer.close_deal("bad", order, board)
+    Dealer(FixedDeck([])).close_deal("unobserved", [1, 2], 5)  # no observer: nothing to tell
 
 
 def test_a_source_giving_a_bad_deck_is_refused() -> None:

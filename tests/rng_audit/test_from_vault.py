@@ -159,6 +159,7 @@ def test_vault_counts_equal_the_stored_decks_counts(server_factory: Any, db_url:
     from sqlalchemy import select
 
     from server.db.engine import make_engine
+    from frontal.rng_audit.report import month_report
     from server.rng_audit.store import month_decks
     from server.rng_audit.tables import rng_audit_chunks
     from tests.rng_audit_collection.test_server_collection import dealing_order, play_audited_session
@@ -173,6 +174,8 @@ def test_vault_counts_equal_the_stored_decks_counts(server_factory: Any, db_url:
         stored = [month_decks(c, month) for month in months]
     engine.dispose()
     decks = {d: row for m in stored for d, row in zip(m.deal_ids(), m.decks)}
+    ends = {d: (int(n), int(k), int(s)) for m in stored
+            for d, n, k, s in zip(m.deal_ids(), m.seats, m.sample_index, m.streets) if n}
 
     verified_events(server, db_url, tmp_path)  # export + verify, as the regulator does: writes lot.xml
     lot = tmp_path / "lot.xml"
@@ -195,6 +198,18 @@ def test_vault_counts_equal_the_stored_decks_counts(server_factory: Any, db_url:
     assert comparison, comparison.differences
     assert from_vault.hands == len(hands) and from_vault.hole_combos.sum() == seats.sum()
     assert from_vault.streets[1:].sum() > 0  # boards reached the vault too (in practice every hand goes to the river)
+
+    # The dealer recorded each hand's end itself: the same seats, sampled seat and last street
+    # as the vault shows, so the monthly table needs neither the button nor the vault.
+    assert {i: ends[i] for i in ids} == {i: (int(n), int(k), int(s)) for i, n, s, k in zip(ids, seats, streets, sample)}
+    # Every hand that ended is in the vault, complete: the report's regulator table, built from
+    # the stored decks and ends alone, is exactly what the regulator recomputes from the lot.
+    assert set(ends) == {h.id_partie for h in hands}
+    tables = [month_report(m.decks, month, m.variants, layouts=m.layouts()).json["regulator_table"]
+              for month, m in zip(months, stored) if len(m.decks) >= 2]
+    assert sum(t["deals_used"] for t in tables) == len(hands)
+    monthly = {name: np.sum([t["counts"][name] for t in tables], axis=0).tolist() for name in tables[0]["counts"]}
+    assert monthly == from_vault.as_dict()
 
     assert main_from_vault(["--in", str(lot), "--json", str(tmp_path / "stats.json")]) == 0
     document = json.loads((tmp_path / "stats.json").read_text())

@@ -18,12 +18,14 @@ from sqlalchemy.engine import Engine
 from twisted.internet.task import Clock
 
 from frontal.rng_audit.from_vault import dealt_counts_from_decks, equal
-from frontal.rng_audit.report import (FORMAT, holdem_counts, month_report, render_html, starting_class_labels,
+from frontal.rng_audit.report import (FORMAT, DealLayouts, holdem_counts, month_report, render_html, starting_class_labels,
                                       month_p_values)
 from server.cli import main
 from server.db import migrate
 from server.db.engine import make_engine
+from games.dealer import DealEnd
 from server.rng_audit.collector import AuditCollector
+from server.rng_audit.store import month_decks
 from tests.rng_audit_collection.support import SyncDb
 
 ROW_KEYS = {"name", "null_hypothesis", "statistic", "df", "p_value", "holm_p_value", "verdict"}
@@ -46,6 +48,9 @@ def test_vectorised_counts_equal_from_vault(decks: np.ndarray) -> None:
     rng = np.random.default_rng(3)
     seats, streets = rng.integers(2, 11, len(decks)), rng.integers(0, 4, len(decks))
     assert equal(holdem_counts(decks, seats, streets), dealt_counts_from_decks(decks, seats, streets))
+    sample = rng.integers(0, seats)
+    assert equal(holdem_counts(decks, seats, streets, sample), dealt_counts_from_decks(decks, seats, streets, sample))
+    assert not equal(holdem_counts(decks, seats, streets, sample), dealt_counts_from_decks(decks, seats, streets))
 
 
 def test_regulator_counts_in_chunks_with_given_seats(decks: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,13 +59,19 @@ def test_regulator_counts_in_chunks_with_given_seats(decks: np.ndarray, monkeypa
     monkeypatch.setattr(report_module, "CHUNK", 1000)
     rng = np.random.default_rng(4)
     seats, streets = rng.integers(2, 11, len(decks)), rng.integers(0, 4, len(decks))
+    sample = rng.integers(0, seats)
+    seats[::11] = 0  # hands without a recorded end
     variants = np.ones(len(decks), np.uint8)
     variants[::7] = 2
-    doc = month_report(decks, "2026-03", variants, seats_per_deal=seats, dealt_streets=streets).json
-    holdem = variants == 1
-    reference = dealt_counts_from_decks(decks[holdem], seats[holdem], streets[holdem])
-    assert doc["regulator_table"]["counts"] == reference.as_dict()
-    assert "given by the caller" in doc["regulator_table"]["seats"]
+    doc = month_report(decks, "2026-03", variants, layouts=DealLayouts(seats, sample, streets)).json
+    used = (variants == 1) & (seats > 0)
+    reference = dealt_counts_from_decks(decks[used], seats[used], streets[used], sample[used])
+    table = doc["regulator_table"]
+    assert table["counts"] == reference.as_dict()
+    assert table["deals_used"] == used.sum() and table["deals_without_end"] == ((variants == 1) & (seats == 0)).sum()
+    assert "ASSUMED" not in table["seats"] + table["streets"]
+    with pytest.raises(ValueError, match="one hand end"):
+        month_report(decks, "2026-03", variants, layouts=DealLayouts(seats[1:], sample[1:], streets[1:]))
 
 
 def test_json_has_every_section_and_row(decks: np.ndarray) -> None:
@@ -145,6 +156,15 @@ def test_html_is_self_contained_with_three_plots(decks: np.ndarray) -> None:
 MONTH_START = datetime(2026, 3, 1, tzinfo=timezone.utc).timestamp()
 
 
+def deal_id(i: int) -> str:
+    return f"{'t1' if i % 10 else 't2'}-{i:012x}"
+
+
+def end_of(i: int) -> DealEnd:
+    seats = 2 + i % 9
+    return DealEnd(seats, i % seats, i % 4)
+
+
 @pytest.fixture
 def filled_db(tmp_path: Path) -> Iterator[str]:
     """A SQLite database with 3000 deals of March 2026 written by the collector."""
@@ -159,10 +179,13 @@ def filled_db(tmp_path: Path) -> Iterator[str]:
     for i in range(3000):
         deck = list(range(52))
         rng.shuffle(deck)
-        collector.deck_dealt(f"{'t1' if i % 10 else 't2'}-{i:012x}", tuple(deck))
+        collector.deck_dealt(deal_id(i), tuple(deck))
+        if i and (i - 1) % 13:  # each hand ends during the next one; every 13th never ends
+            collector.deal_closed(deal_id(i - 1), end_of(i - 1))
         clock.advance(1)
         if i % 1000 == 999:
             collector.flush()
+    collector.flush()
     assert collector.deals_written == 3000
     engine.dispose()
     yield url
@@ -175,7 +198,20 @@ def test_cli_writes_json_and_html(filled_db: str, tmp_path: Path, capsys: pytest
     assert rc == 0, capsys.readouterr()
     doc = json.loads((out / "rng-audit-2026-03.json").read_text(encoding="utf-8"))
     assert doc["summary"]["deals"] == 3000 and doc["summary"]["per_variant"] == {"HOLDEM": 2700, "OMAHA": 300}
-    assert doc["regulator_table"]["deals_used"] == 2700
+    ended = [i % 13 != 0 and i != 2999 for i in range(3000)]
+    holdem = [i for i in range(3000) if i % 10 and ended[i]]
+    assert doc["regulator_table"]["deals_used"] == len(holdem)
+    assert doc["regulator_table"]["deals_without_end"] == 2700 - len(holdem)
+    engine = make_engine(filled_db)
+    with engine.connect() as c:
+        stored = month_decks(c, "2026-03")
+    engine.dispose()
+    assert stored.deal_ids() == [deal_id(i) for i in range(3000)]
+    assert [DealEnd(*map(int, x)) for x in zip(stored.seats, stored.sample_index, stored.streets)] == [
+        end_of(i) if ended[i] else DealEnd(0, 0, 0) for i in range(3000)]
+    reference = dealt_counts_from_decks(stored.decks[holdem], [end_of(i).seats for i in holdem],
+                                        [end_of(i).street for i in holdem], [end_of(i).sample_index for i in holdem])
+    assert doc["regulator_table"]["counts"] == reference.as_dict()
     page = lxml.html.parse(str(out / "rng-audit-2026-03.html")).getroot()
     assert {svg.get("id") for svg in page.iter("svg")} == {"heatmap", "pvalue-histogram", "starting-hands"}
     assert "2026-03: 3000 deals" in capsys.readouterr().out

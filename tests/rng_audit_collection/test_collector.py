@@ -14,7 +14,7 @@ from twisted.internet.task import Clock
 
 from games.betting import Structure
 from games.cards import full_deck, to_str
-from games.dealer import Dealer
+from games.dealer import DealEnd, Dealer
 from games.hand import Hand, Rules, Variant
 from server.db import migrate
 from server.db.engine import make_engine
@@ -253,3 +253,65 @@ def test_block_counting_with_interleaved_variants_and_a_failed_flush(engine: Eng
     with engine.connect() as c:
         assert len(month_decks(c, "2026-09").hands) == 3 * COUNT_BLOCK + 57
     assert_counters_equal_recount(engine, "2026-09")
+
+
+def stored_ends(engine: Engine, month: str) -> dict[str, DealEnd]:
+    with engine.connect() as c:
+        stored = month_decks(c, month)
+    return {d: DealEnd(int(n), int(k), int(s)) for d, n, k, s in
+            zip(stored.deal_ids(), stored.seats, stored.sample_index, stored.streets) if n}
+
+
+def test_a_hand_end_finds_its_deal_whatever_the_flushes_did_meanwhile(engine: Engine) -> None:
+    """Ends come before the deal's flush, while it is in flight, after it, after a failed one
+    (the deal's buffer merged into an earlier one) and in the next month."""
+    db = HeldDb(engine)
+    collector, clock = collector_at(db, at(2026, 10, 31, 23, 59), flush_deals=10**6, flush_seconds=0)
+    dealer = Dealer(SeededSource(9), collector)
+    count = iter(range(100))
+
+    def deal_more(n: int) -> list[str]:
+        return [dealer.new_deck(f"t1-{next(count):012x}").deal_id for _ in range(n)]
+
+    ids = deal_more(4)
+    expected = {ids[0]: DealEnd(2, 1, 3)}
+    collector.deal_closed(ids[0], expected[ids[0]])  # same buffer, not yet flushed
+    collector.flush()  # in flight: ids[0..3]
+    ids += deal_more(3)  # ids[4..6] in a new buffer
+    expected[ids[1]] = DealEnd(6, 5, 0)
+    collector.deal_closed(ids[1], expected[ids[1]])  # its deal's flush is in flight
+    db.release()  # the first flush is written
+    expected[ids[2]] = DealEnd(3, 0, 2)
+    collector.deal_closed(ids[2], expected[ids[2]])  # its deal is stored
+    db.failures = 0
+    collector.flush()  # in flight: ids[4..6] and two ends
+    ids += deal_more(2)  # ids[7..8]
+    expected[ids[5]] = DealEnd(9, 8, 1)
+    collector.deal_closed(ids[5], expected[ids[5]])
+    held_fn, held_d = db.held.pop(0)
+    held_d.errback(RuntimeError("database unavailable"))  # the second flush fails: ids[7..8] merged behind 4..6
+    expected[ids[8]] = DealEnd(2, 0, 1)
+    collector.deal_closed(ids[8], expected[ids[8]])  # its buffer was merged into the failed one
+    clock.advance(120)  # November now: ends still go with their October deals
+    expected[ids[6]] = DealEnd(4, 2, 3)
+    collector.deal_closed(ids[6], expected[ids[6]])
+    collector.deal_closed(ids[6], DealEnd(2, 0, 0))  # a second end for one deal is ignored
+    collector.deal_closed("t1-unknown", DealEnd(2, 0, 0))  # dealt before this process started
+    collector.flush()
+    db.release()
+    assert collector.pending == 0 and collector.ends_seen == 6
+    assert stored_ends(engine, "2026-10") == expected
+    with engine.connect() as c:
+        assert month_decks(c, "2026-10").deal_ids() == ids
+        assert month_decks(c, "2026-11").deal_ids() == []
+
+
+def test_a_hands_dealing_order_and_board_make_its_end(engine: Engine) -> None:
+    collector, _ = collector_at(SyncDb(engine), at(2026, 4, 4), flush_seconds=0)
+    dealer = Dealer(SeededSource(10), collector)
+    rules = Rules(Variant.HOLDEM, Structure.NO_LIMIT, 5, 10)
+    hand = Hand(rules, [(1, 1000), (3, 1000), (4, 1000), (6, 1000)], 4, dealer.new_deck("t1-00000000000b"))
+    assert hand.dealing_order == (6, 1, 3, 4)
+    dealer.close_deal("t1-00000000000b", hand.dealing_order, 4)
+    collector.flush()
+    assert stored_ends(engine, "2026-04") == {"t1-00000000000b": DealEnd(4, 1, 2)}
