@@ -325,6 +325,35 @@ def inter_deal_gap_test(pos: np.ndarray) -> TestResult:
     return _family("inter_deal_gaps", "a card's position in deal 2k+1 is independent of its position in deal 2k", s, d, ps)
 
 
+def card_runs_test(pos: np.ndarray) -> TestResult:
+    """Runs per card: whether a card lies in the top half of the deck (position < n/2), deal
+    after deal (rows in chronological order).
+
+    Under the null each card is in the top half with probability exactly 1/2, independently
+    from deal to deal; then the N-1 changes between consecutive deals are i.i.d.
+    Bernoulli(1/2) (with p = 1/2 a change is independent of the previous state), so the
+    number of runs R satisfies R - 1 ~ Binomial(N-1, 1/2): z = (2(R-1) - (N-1)) / sqrt(N-1),
+    statistic z^2 against chi-square(1). Too few runs is a card that sticks to its half of
+    the deck from one deal to the next; too many, one that alternates. Holm across cards.
+    """
+    n_rows, n = pos.shape
+    if n % 2 or n_rows < 2:
+        raise ValueError("runs per card need an even deck size and at least two deals")
+    changes = np.zeros(n, dtype=np.int64)
+    for start in range(0, n_rows - 1, deck_counts.CHUNK_ROWS):  # blocks overlap by one deal
+        top = pos[start:start + deck_counts.CHUNK_ROWS + 1] < n // 2
+        changes += (top[1:] != top[:-1]).sum(axis=0)
+    trials = n_rows - 1
+    z = (2 * changes - trials) / math.sqrt(trials)
+    statistics = z**2
+    ps = stats.chi2.sf(statistics, 1)
+    res = _family("card_runs", "a card's half of the deck (top or bottom) is independent from one deal to the next",
+                  statistics.tolist(), [1] * n, ps.tolist())
+    res.detail["runs"] = (changes + 1).tolist()
+    res.detail["expected_runs"] = 1 + trials / 2
+    return res
+
+
 def eulerian_probs(n: int) -> np.ndarray:
     """P(a uniform permutation of n has k descents), k = 0..n-1: Eulerian A(n,k)/n!, exact."""
     row = [1]  # A(1, 0)
@@ -386,5 +415,6 @@ def deck_battery(decks: np.ndarray) -> list[TestResult]:
         duplicate_test(decks),
         pair_gap_test(pos),
         inter_deal_gap_test(pos),
+        card_runs_test(pos),
         rising_sequences_test(pos),
     ]

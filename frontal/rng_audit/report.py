@@ -18,7 +18,7 @@ Sections, in order:
    without an end are left out and counted. Without ``layouts`` (decks from a shuffler,
    not from play) every deal is taken as ``assumed_seats`` seats (default 2) run out to
    the river and the JSON says "ASSUMED". Holm across the table.
-3. ``deck_battery``: ``battery.run_battery`` (eight deck-order tests, Holm across them).
+3. ``deck_battery``: ``battery.run_battery`` (nine deck-order tests, Holm across them).
 4. ``card_position``: the 52x52 card x position counts and standardized residuals.
 5. ``power``: deals needed for 99 % power (``power.power_table``) and this month's power.
 6. ``across_months``: per test, Kolmogorov-Smirnov of its p-values over the months given

@@ -144,7 +144,7 @@ def test_serial_false_alarm_rate(null_months: list[np.ndarray]) -> None:
 
 
 def test_marginals_and_gaps_do_not_exceed_level(null_months: list[np.ndarray]) -> None:
-    fams = {"card": [], "pos": [], "gap": [], "inter": [], "rising": []}
+    fams = {"card": [], "pos": [], "gap": [], "inter": [], "rising": [], "runs": []}
     for d in null_months[:500]:
         cp = dc.card_position_counts(d)
         pos = dc.positions(d)
@@ -153,6 +153,7 @@ def test_marginals_and_gaps_do_not_exceed_level(null_months: list[np.ndarray]) -
         fams["gap"].append(dt.pair_gap_test(pos).p_value)
         fams["inter"].append(dt.inter_deal_gap_test(pos).p_value)
         fams["rising"].append(dt.rising_sequences_test(pos).p_value)
+        fams["runs"].append(dt.card_runs_test(pos).p_value)
     tol500 = 4 * math.sqrt(ALPHA * (1 - ALPHA) / 500)
     for name, ps in fams.items():
         assert _rate(ps) < ALPHA + tol500, name  # Holm families are conservative
@@ -223,6 +224,33 @@ def test_check_decks_refuses_non_permutations() -> None:
         dc.check_decks(d)
 
 
+def test_card_runs_known_answer() -> None:
+    # 4-card decks; card 0 at positions 0, 3, 1, 2, 0: top half (< 2) T F T F T, 5 runs, 4 changes
+    # in 4 trials: z = (2*4 - 4) / 2 = 2, z^2 = 4, p = P(chi2(1) > 4) = 0.0455.
+    pos = np.array([[0, 1, 2, 3], [3, 2, 1, 0], [1, 0, 3, 2], [2, 3, 0, 1], [0, 1, 2, 3]], dtype=np.uint8)
+    r = dt.card_runs_test(pos)
+    assert r.detail["runs"] == [5, 5, 5, 5] and r.detail["expected_runs"] == 3
+    assert r.detail["statistics"][0] == pytest.approx(4.0)
+    assert r.detail["p_values"][0] == pytest.approx(0.04550026)
+    assert r.df == 1
+    with pytest.raises(ValueError):
+        dt.card_runs_test(pos[:1])
+
+
+def test_card_runs_catch_a_deck_that_remembers_its_halves() -> None:
+    rng = np.random.default_rng(14)
+    d = random_decks(rng, 4000)
+    # Every other deal keeps each half of the previous deck, shuffled within the half: the
+    # position of a card moves (the inter-deal move is not zero) but its half sticks.
+    for r in range(1, len(d), 2):
+        d[r, :26], d[r, 26:] = rng.permutation(d[r - 1, :26]), rng.permutation(d[r - 1, 26:])
+    assert dt.card_runs_test(dc.positions(d)).p_value < 1e-10
+    # A deck turned over every deal: each card alternates halves, too many runs.
+    d = random_decks(rng, 200)
+    d[1::2] = d[0::2, ::-1]
+    assert dt.card_runs_test(dc.positions(d)).p_value < 1e-10
+
+
 def test_positions_is_inverse() -> None:
     d = random_decks(np.random.default_rng(12), 100)
     pos = dc.positions(d)
@@ -232,6 +260,6 @@ def test_positions_is_inverse() -> None:
 def test_battery_on_null_month_runs() -> None:
     d = random_decks(np.random.default_rng(13), 5000)
     results = dt.deck_battery(d)
-    assert len(results) == 8
+    assert len(results) == 9
     for r in results:
         assert 0.0 <= r.p_value <= 1.0 and r.null_hypothesis

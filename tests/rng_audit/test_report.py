@@ -90,7 +90,7 @@ def test_json_has_every_section_and_row(decks: np.ndarray) -> None:
     assert sum(reg["counts"]["sample_classes"]) == 5500
     battery = {r["name"] for r in doc["deck_battery"]["tests"]}
     assert {"card_position_52", "serial_adjacent_pairs", "duplicate_decks", "rising_sequences"} <= battery
-    assert len(battery) == 8
+    assert len(battery) == 9
     for row in reg["tests"] + doc["deck_battery"]["tests"]:
         assert ROW_KEYS <= row.keys(), row["name"]
         assert 0.0 <= row["p_value"] <= row["holm_p_value"] <= 1.0
