@@ -143,9 +143,9 @@ def _regulator_table(decks: np.ndarray, variants: np.ndarray | None, alpha: floa
         seats = np.asarray(layouts.seats, np.int64)[chosen]
         sample = np.asarray(layouts.sample_index, np.int64)[chosen]
         streets = np.asarray(layouts.streets, np.int64)[chosen]
-        seats_note = ("seats dealt in and the sampled seat (the lowest seat number, as from-vault picks the lowest "
+        seats_note = ("Seats dealt in and the sampled seat (the lowest seat number, as from-vault picks the lowest "
                       "JSiege) as each hand recorded them at its end")
-        streets_note = (f"board cards counted up to the last street each hand dealt; {unended} Hold'em deals whose "
+        streets_note = (f"Board cards counted up to the last street each hand dealt; {unended} Hold'em deals whose "
                         "hand has no recorded end (cut by a restart, or its end lost in a crash) are left out, as "
                         "the vault holds no complete hand for them")
     if np.any((seats < 2) | (seats > 10)) or np.any((streets < 0) | (streets > 3)):
@@ -161,9 +161,9 @@ def _regulator_table(decks: np.ndarray, variants: np.ndarray | None, alpha: floa
     results = dealt_tests(counts) if len(chosen) else []
     rows = _rows(results, alpha)
     return {
-        "source": ("dealt-card statistics only: the regulator recomputes every one of them from the vault's POPARTIE "
+        "source": ("Dealt-card statistics only: the regulator recomputes every one of them from the vault's POPARTIE "
                    "records (`croupier rng-audit from-vault`, frontal/rng_audit/from_vault.py)"),
-        "dealing_order": ("seat k of n (from left of the button) holds deck positions k and n+k; burn 2n, flop "
+        "dealing_order": ("Seat k of n (from left of the button) holds deck positions k and n+k; burn 2n, flop "
                           "2n+1..2n+3, burn 2n+4, turn 2n+5, burn 2n+6, river 2n+7; one hand per deal = the "
                           "sampled seat"),
         "variants": variant_note, "seats": seats_note, "streets": streets_note,
@@ -190,7 +190,7 @@ def _card_position(decks: np.ndarray) -> dict[str, Any]:
 
 def _power(n_deals: int, alpha: float) -> dict[str, Any]:
     deltas = (0.01, 0.05, 0.10)
-    return {"alternative": ("one card at one position with probability (1+delta)/52, table kept doubly stochastic "
+    return {"alternative": ("One card at one position with probability (1+delta)/52, table kept doubly stochastic "
                             "(frontal/rng_audit/power.py)"),
             "deals_for_99_percent_power": power.power_table(deltas, alpha),
             "this_month": [{"relative_excess": d, "deals": n_deals,
@@ -210,7 +210,7 @@ def _across_months(month: str, current: dict[str, float], previous: Mapping[str,
                    alpha: float) -> dict[str, Any]:
     months = sorted(m for m in (previous or {}) if m < month)
     if not months:
-        return {"months": [month], "note": "no previous month given: the uniformity of p-values across months "
+        return {"months": [month], "note": "No previous month given: the uniformity of p-values across months "
                                            "needs at least one earlier month", "tests": []}
     results = []
     for name, p in current.items():
@@ -443,7 +443,7 @@ Every figure on this page is in the JSON file of the same name.</p>
 {cp['max_abs_residual']:.2f} (2704 cells: |z| above 4 is rare under the null, about 0.17 cells a month).</p>
 {heat_map_svg(cp['residuals'])}
 <h3>p-values</h3>
-<p class="note">Per-item p-values of the family tests (per card, per position, pair gaps, inter-deal gaps) and the
+<p class="note">Per-item p-values of the family tests (per card, per position, pair gaps, inter-deal gaps, runs per card) and the
 p-value of every other test of the month; under the null they are roughly uniform.</p>
 {histogram_svg(p_hist)}
 <h2 id="power">Power</h2>
