@@ -40,11 +40,11 @@ from typing import Any, Callable
 import numpy as np
 
 from frontal.rng_audit import battery as bat
+from frontal.rng_audit.deck_tests import DECK_BATTERY_SIZE
 
 DECK = 52
 NIST_BYTES = 1 << 17  # 2**20 bits: enough for serial m = 16 and approximate entropy m = 10
 PROGRESS_FROM = 50_000  # deals; shorter runs print no progress
-DECK_TESTS = 8  # size of the deck-order battery, for the Holm/Bonferroni level of a prediction
 POWER = 0.99
 
 
@@ -185,9 +185,9 @@ def predicted_deals(fixtures: Any, name: str, alpha: float) -> tuple[int | None,
     """Deals at which the battery flags ``name`` with 99 % power, and how that was obtained."""
     steps = fixtures.swap_steps(name)
     if steps is not None:
-        n = bat.card_position_deals(bat.swap_shuffle_matrix(steps), alpha, POWER, DECK_TESTS)
+        n = bat.card_position_deals(bat.swap_shuffle_matrix(steps), alpha, POWER, DECK_BATTERY_SIZE)
         return n, (f"card x position test, exact table of the fault, noncentral chi2(2601), "
-                   f"{POWER:.0%} power at alpha/{DECK_TESTS}")
+                   f"{POWER:.0%} power at alpha/{DECK_BATTERY_SIZE}")
     if name in fixtures.DISTINCT_DECKS:
         s = fixtures.DISTINCT_DECKS[name]
         return bat.repeat_deals(s, alpha, POWER), f"duplicates test, birthday bound over {s} distinct decks, {POWER:.0%}"

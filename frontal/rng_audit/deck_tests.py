@@ -402,6 +402,10 @@ def rising_sequences_test(pos: np.ndarray) -> TestResult:
 # ---------------------------------------------------------------------------------------
 
 
+#: Tests in :func:`deck_battery`: the Bonferroni share of a power prediction (alpha / this).
+DECK_BATTERY_SIZE = 9
+
+
 def deck_battery(decks: np.ndarray) -> list[TestResult]:
     """All deck-order tests over one month (validated input, one pass per count)."""
     deck_counts.check_decks(decks)

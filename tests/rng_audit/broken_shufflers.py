@@ -121,5 +121,5 @@ DISTINCT_DECKS = {"reseed_16bit": 1 << 16}
 
 #: No closed-form prediction: the fault shows in the serial test (ties keep ascending runs,
 #: block boundaries descend) and its noncentrality was measured, not derived: with the
-#: 8-test battery at alpha = 0.01 it was flagged 19/20 times at 2,000 deals, 20/20 at 5,000.
+#: 9-test battery at alpha = 0.01 it was flagged 19/20 times at 2,000 deals, 20/20 at 5,000.
 MEASURED_DEALS = {"sort_by_small_key": 5000}

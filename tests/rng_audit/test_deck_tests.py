@@ -260,6 +260,6 @@ def test_positions_is_inverse() -> None:
 def test_battery_on_null_month_runs() -> None:
     d = random_decks(np.random.default_rng(13), 5000)
     results = dt.deck_battery(d)
-    assert len(results) == 9
+    assert len(results) == dt.DECK_BATTERY_SIZE == 9
     for r in results:
         assert 0.0 <= r.p_value <= 1.0 and r.null_hypothesis
