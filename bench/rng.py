@@ -317,6 +317,9 @@ def main() -> None:
     report_cost(options.report_deals or (200_000 if options.quick else 10_000_000))
 
 
+SEATS = (4, 6, 1, 2, 3)  # a five-handed hand's dealing order, for close_deal
+
+
 class _NoDb:
     """The collector's flushes go nowhere: what is measured is the deal's side."""
 
@@ -325,8 +328,9 @@ class _NoDb:
 
 
 def collection_cost(repeats: int) -> None:
-    """The RNG audit's collection per deal: ``Dealer.new_deck`` with the production observer
-    (server/rng_audit/collector.py) against the same dealer without it, in turns."""
+    """The RNG audit's collection per deal: ``Dealer.new_deck`` and, at the hand's end,
+    ``Dealer.close_deal`` with the production observer (server/rng_audit/collector.py) against
+    the same dealer without it, in turns."""
     audit = AuditCollector(_NoDb(), Clock(), {"t1a2b3c4": "HOLDEM"}.get, flush_deals=10**9, flush_seconds=0)
     bare, observed = Dealer(), Dealer(observer=audit)
     deals = 20_000
@@ -335,10 +339,13 @@ def collection_cost(repeats: int) -> None:
         for dealer, into in ((bare, without), (observed, with_audit)):
             start = time.perf_counter()
             for i in range(deals):
-                dealer.new_deck(f"t1a2b3c4-{i:012x}")
+                deal_id = f"t1a2b3c4-{i:012x}"
+                dealer.new_deck(deal_id)
+                dealer.close_deal(deal_id, SEATS, 5)
             into.append((time.perf_counter() - start) / deals * 1e6)
     a, b = statistics.median(without), statistics.median(with_audit)
-    print(f"collection per deal (medians of {repeats} x {deals:,} decks): new_deck {a:.2f} us without the observer, "
+    print(f"collection per deal (medians of {repeats} x {deals:,} decks): new_deck + close_deal {a:.2f} us without "
+          f"the observer, "
           f"{b:.2f} us with it: +{b - a:.2f} us a deal ({100 * (b - a) / a:.0f}%)")
 
 
@@ -354,7 +361,7 @@ def report_cost(deals: int) -> None:
     """The whole monthly report (frontal/rng_audit/report.py) on ``deals`` decks shuffled by the
     production dealer: the time to shuffle them is printed apart; the report's time and the
     process's RSS high-water mark are the figures (target: 10,000,000 deals in under a minute)."""
-    from frontal.rng_audit.report import month_report
+    from frontal.rng_audit.report import DealLayouts, month_report
 
     start = time.perf_counter()
     decks = np.empty((deals, 52), dtype=np.uint8)
@@ -363,7 +370,13 @@ def report_cost(deals: int) -> None:
     shuffled = time.perf_counter() - start
     before = _rss_mib("VmRSS")
     start = time.perf_counter()
-    report = month_report(decks, "2026-11", progress=lambda message: print(f"    {message}", flush=True))
+    # Hand ends as play records them (seats 2..9, any sampled seat, any last street), in a fixed
+    # pattern: the regulator's table then counts what the stored months count.
+    row = np.arange(deals)
+    seats = (2 + row % 8).astype(np.uint8)
+    layouts = DealLayouts(seats, (row % seats).astype(np.uint8), (row % 4).astype(np.uint8))
+    report = month_report(decks, "2026-11", np.ones(deals, np.uint8), layouts=layouts,
+                          progress=lambda message: print(f"    {message}", flush=True))
     seconds = time.perf_counter() - start
     summary = report.json["summary"]
     print(f"monthly report on {deals:,} production decks (shuffled in {shuffled:.0f} s, {decks.nbytes / 2**20:.0f} MiB): "

@@ -68,11 +68,13 @@ class BatteryResult:
         }
 
 
-def run_battery(decks: np.ndarray, alpha: float = 0.01, nist_bits: np.ndarray | None = None) -> BatteryResult:
-    """Deck-order battery (+ NIST on ``nist_bits`` if given), Holm at level ``alpha``."""
+def run_battery(decks: np.ndarray, alpha: float = 0.01, nist_bits: np.ndarray | None = None,
+                card_position: np.ndarray | None = None) -> BatteryResult:
+    """Deck-order battery (+ NIST on ``nist_bits`` if given), Holm at level ``alpha``;
+    ``card_position``: see ``deck_tests.deck_battery``."""
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"alpha must be in (0, 1), got {alpha}")
-    results = deck_tests.deck_battery(decks)
+    results = deck_tests.deck_battery(decks, card_position)
     nist_note = NIST_SKIPPED
     if nist_bits is not None:
         results += nist.battery(nist_bits)

@@ -406,10 +406,17 @@ def rising_sequences_test(pos: np.ndarray) -> TestResult:
 DECK_BATTERY_SIZE = 9
 
 
-def deck_battery(decks: np.ndarray) -> list[TestResult]:
-    """All deck-order tests over one month (validated input, one pass per count)."""
-    deck_counts.check_decks(decks)
-    cp = deck_counts.card_position_counts(decks)
+def deck_battery(decks: np.ndarray, card_position: np.ndarray | None = None) -> list[TestResult]:
+    """All deck-order tests over one month (validated input, one pass per count).
+
+    ``card_position``: the decks' ``card_position_counts``, when the caller already checked
+    the decks and counted them (the monthly report needs the table too: a 10^7-deal month
+    is then checked and counted once)."""
+    if card_position is None:
+        deck_counts.check_decks(decks)
+        cp = deck_counts.card_position_counts(decks)
+    else:
+        cp = card_position
     pos = deck_counts.positions(decks)
     return [
         card_position_test(cp),

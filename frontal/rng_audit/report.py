@@ -175,8 +175,7 @@ def _regulator_table(decks: np.ndarray, variants: np.ndarray | None, alpha: floa
     }
 
 
-def _card_position(decks: np.ndarray) -> dict[str, Any]:
-    counts = card_position_counts(decks)
+def _card_position(decks: np.ndarray, counts: np.ndarray) -> dict[str, Any]:
     n = decks.shape[0]
     expected = n / 52
     sd = math.sqrt(n * (1 / 52) * (51 / 52)) if n else 1.0
@@ -249,7 +248,8 @@ def month_report(decks: np.ndarray, month: str, variants: np.ndarray | None = No
         raise ValueError("one hand end (seats, sample index, street) per deal")
     regulator = _regulator_table(decks, variants, alpha, layouts, assumed_seats)
     say("full-deck battery")
-    battery = bat.run_battery(decks, alpha).to_json()
+    counts = card_position_counts(decks)  # decks checked above: counted once for the battery and the table
+    battery = bat.run_battery(decks, alpha, card_position=counts).to_json()
     say("card x position table, power")
     document: dict[str, Any] = {
         "format": FORMAT,
@@ -261,7 +261,7 @@ def month_report(decks: np.ndarray, month: str, variants: np.ndarray | None = No
         "null_hypothesis": "deck orders are independent, uniformly random permutations of the 52 cards",
         "regulator_table": regulator,
         "deck_battery": battery,
-        "card_position": _card_position(decks),
+        "card_position": _card_position(decks, counts),
         "power": _power(n, alpha),
     }
     document["across_months"] = _across_months(month, month_p_values(document), previous, alpha)
