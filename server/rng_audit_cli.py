@@ -35,12 +35,12 @@ import secrets
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from frontal.rng_audit import battery as bat
-from frontal.rng_audit.deck_tests import DECK_BATTERY_SIZE
+if TYPE_CHECKING:
+    from frontal.rng_audit.battery import BatteryResult
 
 DECK = 52
 NIST_BYTES = 1 << 17  # 2**20 bits: enough for serial m = 16 and approximate entropy m = 10
@@ -50,6 +50,14 @@ POWER = 0.99
 
 class ShufflerError(Exception):
     """The shuffler cannot be loaded or does not return permutations of the deck."""
+
+
+def _bat() -> Any:
+    """The battery (scipy), imported when a command needs it: every ``croupier`` command,
+    ``serve`` included, builds this module's parser, and scipy costs seconds to import."""
+    from frontal.rng_audit import battery
+
+    return battery
 
 
 def load_shuffler(spec: str) -> Callable[[list], list]:
@@ -123,7 +131,7 @@ def _write_json(path: Path | None, report: dict[str, Any]) -> None:
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _summary(result: bat.BatteryResult) -> str:
+def _summary(result: BatteryResult) -> str:
     verdict = "PASS" if result.passed else "FAIL"
     low = min(zip(result.holm_p, (t.name for t in result.tests)))
     flagged = f" flagged by {', '.join(result.rejected)}" if result.rejected else ""
@@ -153,7 +161,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ShufflerError as exc:
         print(f"croupier: rng-audit run: {exc}", file=sys.stderr)
         return 2
-    result = bat.run_battery(decks, args.alpha)
+    result = _bat().run_battery(decks, args.alpha)
     report = {"shuffler": args.shuffler, **result.to_json(),
               "timing_s": {"collect": round(t1 - t0, 3), "battery": round(time.monotonic() - t1, 3)}}
     try:
@@ -185,12 +193,15 @@ def predicted_deals(fixtures: Any, name: str, alpha: float) -> tuple[int | None,
     """Deals at which the battery flags ``name`` with 99 % power, and how that was obtained."""
     steps = fixtures.swap_steps(name)
     if steps is not None:
+        from frontal.rng_audit.deck_tests import DECK_BATTERY_SIZE
+
+        bat = _bat()
         n = bat.card_position_deals(bat.swap_shuffle_matrix(steps), alpha, POWER, DECK_BATTERY_SIZE)
         return n, (f"card x position test, exact table of the fault, noncentral chi2(2601), "
                    f"{POWER:.0%} power at alpha/{DECK_BATTERY_SIZE}")
     if name in fixtures.DISTINCT_DECKS:
         s = fixtures.DISTINCT_DECKS[name]
-        return bat.repeat_deals(s, alpha, POWER), f"duplicates test, birthday bound over {s} distinct decks, {POWER:.0%}"
+        return _bat().repeat_deals(s, alpha, POWER), f"duplicates test, birthday bound over {s} distinct decks, {POWER:.0%}"
     if name in fixtures.MEASURED_DEALS:
         return fixtures.MEASURED_DEALS[name], "measured (no closed form): serial test, 20/20 flagged at alpha 0.01"
     return None, "no prediction"
@@ -213,7 +224,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     decks = collect_decks(fisher_yates, args.deals, "production fisher_yates")
     bits = np.unpackbits(np.frombuffer(secrets.token_bytes(NIST_BYTES), dtype=np.uint8))
-    result = bat.run_battery(decks, args.alpha, nist_bits=bits)
+    result = _bat().run_battery(decks, args.alpha, nist_bits=bits)
     seconds = time.monotonic() - t0
     ok = result.passed
     all_ok &= ok
@@ -224,7 +235,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     for name, shuffler in fixtures.BROKEN.items():
         need, basis = predicted_deals(fixtures, name, args.alpha)
         t0 = time.monotonic()
-        result = bat.run_battery(collect_decks(shuffler, args.deals, name), args.alpha)
+        result = _bat().run_battery(collect_decks(shuffler, args.deals, name), args.alpha)
         seconds = time.monotonic() - t0
         ok = not result.passed
         all_ok &= ok

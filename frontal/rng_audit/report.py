@@ -42,6 +42,7 @@ from frontal.rng_audit import power
 from frontal.rng_audit.deck_counts import card_position_counts, check_decks
 from frontal.rng_audit.dealt_cards import starting_class_probs
 from frontal.rng_audit.from_vault import DealtCounts, _counts, dealt_tests
+from frontal.rng_audit.layouts import DealLayouts
 from frontal.rng_audit.multiple import holm_adjust, p_value_uniformity
 from frontal.rng_audit.result import TestResult
 
@@ -55,15 +56,6 @@ CHUNK = 1 << 18  # deals per step of the dealt-card counts
 HEAT_CLAMP = 4.0  # |z| at which the heat map colour saturates
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class DealLayouts:
-    """Per deal, how its hand used the deck (games.dealer.DealEnd); ``seats`` 0: no end known."""
-
-    seats: np.ndarray
-    sample_index: np.ndarray
-    streets: np.ndarray
 
 
 @dataclass(frozen=True)

@@ -411,6 +411,10 @@ class CardRoom(PokerRoom):
         if runtime.in_hand(player_id) or runtime._finishing:
             return {"table_id": runtime.config.table_id, "leaving_after_hand": True}
         identity = await self.eligible(session)
+        if runtime.seat_of(player_id) is not seated:
+            # Stood up while eligibility was read: a hand this seat sat out ended, and a seat
+            # marked leaving goes at a hand's end, paid back by the table with its POREVERS.
+            return {"table_id": runtime.config.table_id, "leaving_after_hand": True}
         runtime.remove(player_id)
         account = await self.db.transaction(lambda c: solde_account(c, player_id))
         before = await self.db.transaction(lambda c: ledger.balance(c, account))

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import select
 from twisted.internet import threads
 
-from frontal.rng_audit.report import month_p_values, month_report
 from server.db.pool import Database
 from server.rng_audit.store import month_decks
 from server.rng_audit.tables import rng_audit_counters
@@ -52,6 +51,9 @@ class RngAuditApi:
         stored = await self.db.transaction(lambda c: month_decks(c, month))
         if len(stored.decks) < 2:
             return 404, {"error": "no_deals", "message": f"fewer than two deals stored for {month}"}
+        # Imported here: the statistics (scipy) cost a second and a half at every server start.
+        from frontal.rng_audit.report import month_p_values, month_report
+
         previous = {m: p for m, p in self._p_values.items() if m < month}
         report = await threads.deferToThread(month_report, stored.decks, month, stored.variants, self.alpha,
                                              previous, stored.layouts())

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from frontal.rng_audit.report import DealLayouts
+from frontal.rng_audit.layouts import DealLayouts
 from games.cards import DECK_SIZE
 from server.rng_audit.buffer import POSITIONS, Counts, MonthBuffer, empty_counts
 from server.rng_audit.codec import variant_name
