@@ -325,11 +325,24 @@ def _parse_body(raw: bytes) -> Any:
         raise ApiError(400, "bad_json", "the body is not valid UTF-8 JSON") from None
 
 
+@dataclass(frozen=True)
+class Page:
+    """A response body that is not JSON (an HTML report), sent as is."""
+
+    content_type: str
+    content: bytes
+
+
 def _respond(request: Request, status: int, body: Any) -> None:
     if request.finished or getattr(request, "_disconnected", False):
         return
     request.setResponseCode(status)
-    request.setHeader(b"content-type", b"application/json")
+    if isinstance(body, Page):
+        request.setHeader(b"content-type", body.content_type.encode("ascii"))
+        content = body.content
+    else:
+        request.setHeader(b"content-type", b"application/json")
+        content = json.dumps(body).encode("utf-8")
     request.setHeader(b"cache-control", b"no-store")
-    request.write(json.dumps(body).encode("utf-8"))
+    request.write(content)
     request.finish()

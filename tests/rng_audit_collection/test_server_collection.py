@@ -3,6 +3,10 @@ stored once, and the stored positions hold the hole cards the vault's POPARTIE r
 
 from __future__ import annotations
 
+import urllib.request
+
+import lxml.html
+
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +108,16 @@ def test_every_deck_dealt_is_stored_once_with_the_hole_cards_at_their_positions(
     assert status == 200, report
     assert report["summary"]["deals"] == len(stored[months[-1]].decks)
     assert {"regulator_table", "deck_battery", "power"} <= set(report)
+    assert "ASSUMED" not in report["regulator_table"]["seats"] and report["regulator_table"]["deals_used"] > 0
+    # The same report as a page (computed once: nothing new was stored meanwhile).
+    request = urllib.request.Request(f"{server.api_url}/api/rng-audit/months/{months[-1]}.html",
+                                     headers={"authorization": f"Bearer {auditor['token']}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["content-type"].startswith("text/html")
+        page = lxml.html.document_fromstring(response.read())
+    assert {svg.get("id") for svg in page.iter("svg")} == {"heatmap", "pvalue-histogram", "starting-hands"}
+    assert f"{report['summary']['deals']:,}" in page.text_content()
+    assert server.api("GET", "/api/rng-audit/months/1999-01.html", token=auditor["token"])[0] == 404
     assert server.api("GET", "/api/rng-audit/months/2026-13", token=auditor["token"])[0] == 400
     assert server.api("GET", "/api/rng-audit/months/1999-01", token=auditor["token"])[0] == 404
     assert server.api("GET", "/api/rng-audit/months", token=None)[0] == 401
