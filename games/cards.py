@@ -96,8 +96,19 @@ def full_deck() -> list[Card]:
     return list(range(DECK_SIZE))
 
 
+_VALID = frozenset(range(DECK_SIZE))
+_INT = frozenset({int})  # exactly int: bool is an int subclass, and no card
+
+
 def check_distinct(cards: Sequence[Card]) -> None:
+    # Every deal checks its deck: a few set operations, not a call per card.
+    try:
+        distinct = set(cards)
+    except TypeError:  # an unhashable item: not a card, named below
+        distinct = set()
+    if distinct <= _VALID and set(map(type, cards)) <= _INT and len(distinct) == len(cards):
+        return
     for c in cards:
-        check_card(c)
-    if len(set(cards)) != len(cards):
+        check_card(c)  # raises, naming the first card that is not one
+    if len(distinct) != len(cards):
         raise CardError(f"duplicate cards: {format_cards(cards)}")

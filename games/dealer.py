@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import math
 import secrets
-from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import NamedTuple, Protocol, Sequence
 
 from games.cards import DECK_SIZE, Card, CardError, check_distinct, full_deck
 
@@ -32,8 +31,7 @@ class DeckSource(Protocol):
 BOARD_STREETS = {0: 0, 3: 1, 4: 2, 5: 3}  # board cards dealt -> last street (0 pre-flop .. 3 river)
 
 
-@dataclass(frozen=True)
-class DealEnd:
+class DealEnd(NamedTuple):
     """How a finished hand used its deck.
 
     ``seats``: players dealt in; hole cards go one at a time in the dealing order (left of
