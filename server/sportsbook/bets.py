@@ -94,6 +94,32 @@ class Desk:
         self.eligible = eligible
         self.check_stake = check_stake
 
+    async def record(self, session: accounts.Session, build: Callable[[datetime], etree._Element],
+                     move: Callable[[Connection], None]) -> None:
+        """Take the stake (``move``, one transaction) within the sensor's trace of the request."""
+
+        async def action() -> None:
+            try:
+                await self.db.transaction(move)
+            except InsufficientFunds as exc:
+                raise ProtocolError("insufficient_funds", str(exc)) from None
+
+        await traced(self.sensor, session, build, action)
+
+
+def take_stake(c: Connection, funds: "Funds", postings: list[Posting], from_solde: int, bonus: int,
+               memo: dict[str, Any]) -> None:
+    """Post the stake with the player's part from the solde and the bonus compartment; refused
+    (rolled back with the transaction) if either balance moved since ``funds`` was read."""
+    if from_solde:
+        postings.append(Posting(funds.solde_account, -from_solde))
+    if bonus:
+        postings.append(Posting(funds.bonus_account, -bonus))
+    tx = ledger.post(c, "sports_stake", postings, memo=memo)
+    if (from_solde and tx.balances_after[funds.solde_account] != funds.solde - from_solde) or (
+            bonus and tx.balances_after[funds.bonus_account] != funds.bonus - bonus):
+        raise ProtocolError("retry", "a balance changed while the bet was placed; nothing was moved")
+
 
 class BetDesk(Desk):
 
@@ -207,14 +233,7 @@ class BetDesk(Desk):
             postings = [Posting(STAKES, bet.stake)]
             if bet.top_up:
                 postings.append(Posting(PROMOTIONS, -bet.top_up))
-            if from_solde:
-                postings.append(Posting(funds.solde_account, -from_solde))
-            if bonus:
-                postings.append(Posting(funds.bonus_account, -bonus))
-            tx = ledger.post(c, "sports_stake", postings, memo={"tech": tech})
-            if (from_solde and tx.balances_after[funds.solde_account] != funds.solde - from_solde) or (
-                    bonus and tx.balances_after[funds.bonus_account] != funds.bonus - bonus):
-                raise ProtocolError("retry", "a balance changed while the bet was placed; nothing was moved")
+            take_stake(c, funds, postings, from_solde, bonus, {"tech": tech})
             now = datetime.now(timezone.utc)
             c.execute(insert(sports_bets).values(
                 tech=tech, slip_id=slip_id, player_id=player_id, slip=json.dumps(bet.data, sort_keys=True),
@@ -226,13 +245,7 @@ class BetDesk(Desk):
             c.execute(insert(sports_bet_markets), [{"tech": tech, "market_id": m, "legs": n}
                                                    for m, n in markets.items()])
 
-        async def action() -> None:
-            try:
-                await self.db.transaction(move)
-            except InsufficientFunds as exc:
-                raise ProtocolError("insufficient_funds", str(exc)) from None
-
-        await traced(self.sensor, session, build, action)
+        await self.record(session, build, move)
         return {"tech": tech, "lines": bet.record.lines, "stake_cents": bet.player_stake, "bonus_cents": bonus,
                 "top_up_cents": bet.top_up, "max_return_cents": bet.max_return}
 

@@ -53,13 +53,12 @@ from sqlalchemy.engine import Connection
 from frontal.builders.header import Header
 from frontal.builders.pahi import RaceBet, build_pahimise
 from games.betslip import BetType, Choice, EachWay, Leg, Slip, SlipError, SlipRefused, Stake, check_slip, settle
-from server.player_requests import player_header, session_of, traced
+from server.player_requests import player_header, session_of
 from server.protocol.errors import ProtocolError
 from server.sportsbook.bet_tables import sports_bet_markets, sports_bets
-from server.sportsbook.bets import STAKES, Desk, Funds, Handler, coupon_code, funds_of
+from server.sportsbook.bets import STAKES, Desk, Funds, Handler, coupon_code, funds_of, take_stake
 from server.sportsbook.for_bets import RACE_BET_TYPES, SelectionForBet, selection_for_bet
-from server.wallet import ledger
-from server.wallet.ledger import InsufficientFunds, Posting
+from server.wallet.ledger import Posting
 from server.wallet.money import euros
 
 LICENCE = "PH"
@@ -217,27 +216,13 @@ class RaceDesk(Desk):
             # Read again in the transaction that takes the stake: Rule 4 turns on when the bet was
             # struck, so at struck_at the runner must still be open at the odds the player took.
             check_pick(selection_for_bet(c, pick.selection_id, struck_at), pick)
-            postings = [Posting(STAKES, total)]
-            if from_solde:
-                postings.append(Posting(funds.solde_account, -from_solde))
-            if bonus:
-                postings.append(Posting(funds.bonus_account, -bonus))
-            tx = ledger.post(c, "sports_stake", postings, memo={"tech": tech, "race": True})
-            if (from_solde and tx.balances_after[funds.solde_account] != funds.solde - from_solde) or (
-                    bonus and tx.balances_after[funds.bonus_account] != funds.bonus - bonus):
-                raise ProtocolError("retry", "a balance changed while the bet was placed; nothing was moved")
+            take_stake(c, funds, [Posting(STAKES, total)], from_solde, bonus, {"tech": tech, "race": True})
             c.execute(insert(sports_bets).values(
                 tech=tech, slip_id=tech, player_id=player_id,
                 slip=json.dumps({**data, "struck_at": struck_at.isoformat()}, sort_keys=True),
                 stake=total, bonus_stake=bonus, status="open", paid=0, placed_at=struck_at))
             c.execute(insert(sports_bet_markets).values(tech=tech, market_id=selection.market_id, legs=1))
 
-        async def action() -> None:
-            try:
-                await self.db.transaction(move)
-            except InsufficientFunds as exc:
-                raise ProtocolError("insufficient_funds", str(exc)) from None
-
-        await traced(self.sensor, session, build, action)
+        await self.record(session, build, move)
         return {"tech": tech, "trace_tech": selection.tech, "clair": data["clair"], "each_way": pick.each_way,
                 "stake_cents": total, "bonus_cents": bonus, "max_return_cents": max_return}
