@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from tests.support import ServerProcess, fresh_pg_database, pg_url
 
@@ -27,6 +28,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     else:
         with fresh_pg_database() as url:
             yield url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on a database migrated to the head revision (test files add their own rows)."""
+    from server.db import migrate
+    from server.db.engine import make_engine
+
+    engine = make_engine(db_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

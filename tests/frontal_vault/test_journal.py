@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import threading
-from typing import Iterator
 
 import pytest
 from lxml import etree
@@ -17,7 +16,6 @@ from frontal.sensor import Sensor
 from frontal.xsd import TraceInvalid
 from frontal.vault import journal
 from frontal.vault.journal import Deposit, JournalError, VaultWriter
-from server.db import migrate
 from server.db.engine import make_engine
 from tests.frontal_vault._writer import run_and_kill
 from tests.frontal_vault.events import okcondgene, ref_of
@@ -28,13 +26,10 @@ event = okcondgene
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    migrate.upgrade(engine)
+def engine(engine: Engine) -> Engine:
     with engine.begin() as c:
         journal.ensure_vault(c, 1)
-    yield engine
-    engine.dispose()
+    return engine
 
 
 def test_ids_are_contiguous_and_stamped(engine: Engine) -> None:

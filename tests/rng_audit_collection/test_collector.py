@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timezone
-from typing import Iterator
 
 import numpy as np
-import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from twisted.internet.task import Clock
@@ -16,8 +14,6 @@ from games.betting import Structure
 from games.cards import full_deck, to_str
 from games.dealer import DealEnd, Dealer
 from games.hand import Hand, Rules, Variant
-from server.db import migrate
-from server.db.engine import make_engine
 from server.rng_audit.codec import month_bounds, split_deal_id
 from server.rng_audit.collector import AuditCollector
 from server.rng_audit.store import month_counters, month_decks, recount
@@ -35,14 +31,6 @@ class SeededSource:
         cards = full_deck()
         self.rng.shuffle(cards)
         return cards
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def at(*moment: int) -> float:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from pathlib import Path
-from typing import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,8 +13,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from server.db import migrate
-from server.db.engine import make_engine
 from server.wallet import ledger
 from server.wallet.ledger import InsufficientFunds, LedgerError, Posting, operator_account, player_account
 from tests.support import REPO
@@ -24,14 +20,6 @@ from tests.support import REPO
 CLEARING = operator_account("psp_clearing")
 STAKES = operator_account("stakes_in_play")
 BONUS_BUDGET = operator_account("bonus_budget")
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def deposit(engine: Engine, player: str, cents: int, key: str | None = None) -> ledger.Transaction:

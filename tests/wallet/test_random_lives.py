@@ -5,7 +5,7 @@ each step and no player compartment ever goes negative."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from server.db import migrate
-from server.db.engine import make_engine
 from server.db.tables import players
 from server.wallet import ledger, operator_movements
 from server.wallet.ledger import InsufficientFunds, Posting, operator_account, player_account
@@ -25,15 +23,12 @@ PLAYERS = ("P1", "P2")
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    migrate.upgrade(engine)
+def engine(engine: Engine) -> Engine:
     with engine.begin() as c:
         for pid in PLAYERS:
             c.execute(insert(players).values(id=pid, login=pid, pseudo=pid, password_hash="x", status="open",
                                              created_at=datetime.now(timezone.utc)))
-    yield engine
-    engine.dispose()
+    return engine
 
 
 def _raw(kind: str, pid: str, cents: int) -> list[Posting]:
