@@ -121,6 +121,14 @@ def randbits_below_factorial(cards: list[int]) -> list[int]:
     return cards
 
 
+def _below(limit: int, size: int) -> int:
+    """Uniform on 0 .. limit - 1 from ``size`` CSPRNG bytes a try (rejection, no modulo)."""
+    r = int.from_bytes(secrets.token_bytes(size), "big")
+    while r >= limit:
+        r = int.from_bytes(secrets.token_bytes(size), "big")
+    return r
+
+
 def _multiple(n: int) -> tuple[int, int]:
     """(the largest multiple of n! below 256**size, size): the fewest bytes holding n!."""
     orders = math.factorial(n)
@@ -149,9 +157,7 @@ def chunked(cards: list[int]) -> list[int]:
     if n not in _CHUNKS:
         _CHUNKS[n] = (*_multiple(n), _groups(n))
     limit, size, groups = _CHUNKS[n]
-    r = int.from_bytes(secrets.token_bytes(size), "big")
-    while r >= limit:
-        r = int.from_bytes(secrets.token_bytes(size), "big")
+    r = _below(limit, size)
     for product, group in groups:
         r, small = divmod(r, product)
         for i, radix in group:
@@ -212,9 +218,7 @@ def tail_table(cards: list[int]) -> list[int]:
     if n not in _TAILS:
         _TAILS[n] = (*_multiple(n), _steps(n, TAIL - 1))
     limit, size, steps = _TAILS[n]
-    r = int.from_bytes(secrets.token_bytes(size), "big")
-    while r >= limit:
-        r = int.from_bytes(secrets.token_bytes(size), "big")
+    r = _below(limit, size)
     for i, radix in steps:
         r, j = divmod(r, radix)
         cards[i], cards[j] = cards[j], cards[i]
